@@ -1,0 +1,124 @@
+# customer_value: the two commands of the contract are `make run` and `make test`.
+# Everything else is a convenience. The virtual environment is created from requirements.lock on first use.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CV := $(BIN)/customer-value
+STAMP := $(VENV)/.installed
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+# Demo scale for `make run`; override: make run CUSTOMERS=20000
+CUSTOMERS ?= 3000
+SEED ?= 42
+DEMO_DATA ?= data/demo
+
+# The test build uses its own database so `make test` never touches the demo warehouse.
+TEST_DIR := build/test
+TEST_DB := $(TEST_DIR)/customer_value_test.duckdb
+
+# Spark has its own virtual environment (pyspark is large and needs Java 17+), made on first use of
+# `make test-spark` from requirements-spark.lock (which includes requirements.lock).
+VENV_SPARK := .venv-spark
+BIN_SPARK := $(VENV_SPARK)/bin
+CV_SPARK := $(BIN_SPARK)/customer-value
+STAMP_SPARK := $(VENV_SPARK)/.installed
+# Customers of the data set test-spark builds on both engines: small, as Spark's local mode is slow
+# on small data (each query is a job) and CI has two cores.
+SPARK_CUSTOMERS ?= 300
+
+.PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
+	lock lock-spark
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create the virtual environment from the pinned lock
+
+$(STAMP_SPARK): requirements.lock requirements-spark.lock pyproject.toml
+	test -d $(VENV_SPARK) || $(PYTHON) -m venv $(VENV_SPARK)
+	$(BIN_SPARK)/python -m pip install --quiet --upgrade pip
+	$(BIN_SPARK)/python -m pip install --quiet -r requirements-spark.lock
+	$(BIN_SPARK)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP_SPARK)
+
+venv-spark: $(STAMP_SPARK)  ## create .venv-spark (dbt-spark, pyspark) from requirements-spark.lock
+
+run: $(STAMP)  ## generate demo data, load it, build everything and print the summary
+	$(CV) generate --customers $(CUSTOMERS) --seed $(SEED) --out $(DEMO_DATA)
+	$(CV) load --from $(DEMO_DATA)
+	$(CV) build
+	$(CV) summary
+
+test: lint test-dbt test-python  ## the whole test suite (CI runs it, then test-spark)
+
+lint: lint-python lint-sql  ## ruff on the Python, sqlfluff on the SQL
+
+lint-python: $(STAMP)
+	$(BIN)/ruff check customer_value tests/python tests/spark
+	$(BIN)/ruff format --check customer_value tests/python tests/spark
+
+lint-sql: $(STAMP)
+	CUSTOMER_VALUE_TARGET=lint $(BIN)/sqlfluff lint models tests analyses
+
+test-dbt: $(STAMP)  ## build a small generated data set and run every dbt model, data test and unit test
+	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	$(CV) generate --customers 400 --seed 7 --out $(TEST_DIR)/data --quiet
+	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) load --from $(TEST_DIR)/data
+	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) build
+
+test-python: $(STAMP)  ## pytest: orchestration code and end-to-end scenarios
+	$(BIN)/pytest -q
+
+# Every run gets its own folder (Derby, Spark's local metastore, admits one process per folder, so two
+# runs in one folder would collide); it is removed when the run passes and kept for a look when not.
+test-spark: $(STAMP_SPARK)  ## build everything on local Spark and check its marts equal DuckDB's
+	@command -v java >/dev/null || { echo "make test-spark needs Java 17 or newer: java is not on PATH."; exit 1; }
+	@java -version 2>&1 | awk -F'"' '/version/ { split($$2, v, "."); if (v[1] < 17) { \
+	  print "make test-spark needs Java 17 or newer (pyspark 4), found " $$2 "."; exit 1 } }'
+	mkdir -p build
+	run=$$(mktemp -d $(CURDIR)/build/test-spark.XXXXXX); \
+	echo "test-spark: working in $$run"; \
+	$(CV_SPARK) generate --customers $(SPARK_CUSTOMERS) --seed 7 --out $$run/data --quiet; \
+	CUSTOMER_VALUE_DB=$$run/duckdb/customer_value.duckdb $(CV_SPARK) load --from $$run/data; \
+	CUSTOMER_VALUE_DB=$$run/duckdb/customer_value.duckdb $(CV_SPARK) build; \
+	export CUSTOMER_VALUE_TARGET=spark CUSTOMER_VALUE_SPARK_DIR=$$run/spark; \
+	$(CV_SPARK) load --from $$run/data; \
+	$(CV_SPARK) build; \
+	$(CV_SPARK) parity --duckdb $$run/duckdb/customer_value.duckdb; \
+	rm -rf "$$run"
+	$(BIN_SPARK)/pytest -q tests/spark
+
+docs: $(STAMP)  ## generate dbt's static documentation site under target/
+	$(BIN)/dbt docs generate --profiles-dir . --static
+
+clean:  ## remove build output (keeps the virtual environments)
+	rm -rf target logs build warehouse data
+
+lock:  ## re-resolve the pinned toolchain into requirements.lock
+	rm -rf /tmp/cv-lock && $(PYTHON) -m venv /tmp/cv-lock
+	/tmp/cv-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo '# Pinned lock of the whole toolchain (runtime and test). Regenerate with `make lock`.'; \
+	  /tmp/cv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+
+lock-spark:  ## re-resolve the Spark toolchain into requirements-spark.lock (on top of requirements.lock)
+	rm -rf /tmp/cv-lock-spark && $(PYTHON) -m venv /tmp/cv-lock-spark
+	/tmp/cv-lock-spark/bin/pip install --quiet -r requirements.lock -e '.[spark]'
+	{ echo '# Pinned lock of the Spark toolchain, on top of requirements.lock (for .venv-spark and make test-spark).'; \
+	  echo '# Regenerate with `make lock-spark`.'; \
+	  echo '-r requirements.lock'; \
+	  /tmp/cv-lock-spark/bin/pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock); \
+	} > requirements-spark.lock

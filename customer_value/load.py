@@ -1,0 +1,411 @@
+"""Load a folder of raw files (Parquet or CSV) into the `raw` schema: every table or none.
+
+For each raw table of the contract (customer_value.contract) the loader looks for, in this order,
+`<table>.parquet`, a folder `<table>/` of Parquet or CSV parts, `<table>.csv` or `<table>.csv.gz`.
+It checks every file before it changes anything: a missing file (of a required table) or column, or a
+value that does not cast to the declared type, stops the load with a message naming the file, the
+column and the row. Only when every table passed does one transaction replace the raw tables, so a
+failed load leaves the previous raw data untouched.
+
+On a Spark target the same checks run (in an in-memory DuckDB), the checked rows are written as Parquet
+into a staging folder, and dbt's macro load_raw_tables writes them into the raw tables through the
+target's connection (see load_directory_to_spark).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+
+from customer_value.config import RAW_SCHEMA, Settings
+from customer_value.contract import LOADER_COLUMNS, RawTable, raw_tables, transactions_table
+
+# Declared (engine-neutral) type names mapped to DuckDB's; anything else passes through unchanged.
+DUCKDB_TYPES = {
+    "string": "varchar",
+    "integer": "integer",
+    "bigint": "bigint",
+    "double": "double",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+}
+
+
+class LoadError(RuntimeError):
+    """The files cannot be loaded; the message names the file, column and row."""
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """Where one raw table's data lives and how to read it."""
+
+    table: RawTable
+    path: Path
+    file_format: str  # "parquet" or "csv"
+    pattern: str  # a file or a glob DuckDB can read
+
+    @property
+    def label(self) -> str:
+        return self.path.name + ("/" if self.path.is_dir() else "")
+
+
+def duckdb_type(declared: str) -> str:
+    return DUCKDB_TYPES.get(declared.lower(), declared)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def find_source_files(directory: Path, table: RawTable) -> SourceFiles | None:
+    """The file or folder holding a table's data, or None when there is none."""
+    candidates = [
+        (directory / f"{table.name}.parquet", "parquet", None),
+        (directory / table.name, None, None),
+        (directory / f"{table.name}.csv", "csv", None),
+        (directory / f"{table.name}.csv.gz", "csv", None),
+    ]
+    for path, file_format, _ in candidates:
+        if path.is_file():
+            return SourceFiles(table, path, file_format or "csv", str(path))
+        if path.is_dir():
+            if any(path.glob("*.parquet")):
+                return SourceFiles(table, path, "parquet", str(path / "*.parquet"))
+            if any(path.glob("*.csv")) or any(path.glob("*.csv.gz")):
+                pattern = "*.csv" if any(path.glob("*.csv")) else "*.csv.gz"
+                return SourceFiles(table, path, "csv", str(path / pattern))
+    return None
+
+
+def _reader(files: SourceFiles) -> str:
+    """A DuckDB table function reading the files with each row's file and position."""
+    if files.file_format == "parquet":
+        return (
+            f"(select * exclude (file_row_number), file_row_number + 1 as __row "
+            f"from read_parquet({_literal(files.pattern)}, filename = true, file_row_number = true))"
+        )
+    # CSV: every column read as text so that the loader, not the CSV sniffer, decides what is valid;
+    # the row number counts data rows in file order (header excluded).
+    return (
+        f"(select *, row_number() over (partition by filename) as __row "
+        f"from read_csv({_literal(files.pattern)}, header = true, all_varchar = true, "
+        f"filename = true))"
+    )
+
+
+def _file_columns(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -> list[str]:
+    try:
+        described = connection.execute(f"describe select * from {_reader(files)}").fetchall()
+    except duckdb.Error as error:
+        raise LoadError(
+            f"{files.path}: cannot be read as {files.file_format} ({_first_line(error)})."
+        ) from None
+    return [row[0] for row in described if row[0] not in ("filename", "__row")]
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _row_label(files: SourceFiles, file_name: str, row: int) -> str:
+    where = Path(file_name).name if files.path.is_dir() else files.path.name
+    if files.file_format == "csv":
+        return f"{where}, line {row + 1} (data row {row})"
+    return f"{where}, row {row}"
+
+
+def validate(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -> list[str]:
+    """Check one table's files against the contract; return the contract columns the files lack."""
+    table = files.table
+    present = set(_file_columns(connection, files))
+    missing_required = [c.name for c in table.required_columns if c.name not in present]
+    if missing_required:
+        names = ", ".join(missing_required)
+        raise LoadError(
+            f"{files.path}: column {names} missing (raw.{table.name} requires it; "
+            f"run `customer-value schema` for the expected columns)."
+        )
+    checks = [c for c in table.columns if c.name in present]
+    if not checks:
+        return []
+    probes = ", ".join(
+        f"arg_min([cast(__row as varchar), filename, cast({_quote(c.name)} as varchar)], __row) "
+        f"filter (where {_quote(c.name)} is not null "
+        f"and try_cast({_quote(c.name)} as {duckdb_type(c.data_type)}) is null) as {_quote(c.name)}"
+        for c in checks
+    )
+    try:
+        first_bad = connection.execute(f"select {probes} from {_reader(files)}").fetchone()
+    except duckdb.Error as error:
+        raise LoadError(f"{files.path}: cannot be read ({_first_line(error)}).") from None
+    problems = []
+    for column, bad in zip(checks, first_bad or (), strict=False):
+        if bad is not None:
+            row, file_name, value = bad
+            problems.append(
+                f"{_row_label(files, file_name, int(row))}, column {column.name}: "
+                f"{value!r} is not a valid {column.data_type}"
+            )
+    if problems:
+        raise LoadError(f"raw.{table.name} from {files.path}: " + "; ".join(problems) + ".")
+    return [c.name for c in table.columns if c.name not in present]
+
+
+def _select_sql(files: SourceFiles, missing_optional: Iterable[str], loaded_at: str) -> str:
+    missing = set(missing_optional)
+    expressions = []
+    for column in files.table.columns:
+        target = duckdb_type(column.data_type)
+        source = "null" if column.name in missing else _quote(column.name)
+        expressions.append(f"cast({source} as {target}) as {_quote(column.name)}")
+    expressions.append(f"cast({_literal(loaded_at)} as timestamp) as _loaded_at")
+    base = str(files.path.parent)
+    expressions.append(f"replace(filename, {_literal(base + '/')}, '') as _source_file")
+    return f"select {', '.join(expressions)} from {_reader(files)}"
+
+
+def _empty_select_sql(table: RawTable, loaded_at: str) -> str:
+    expressions = [f"cast(null as {duckdb_type(c.data_type)}) as {_quote(c.name)}" for c in table.columns]
+    expressions += [
+        f"cast({_literal(loaded_at)} as timestamp) as _loaded_at",
+        f"cast(null as {duckdb_type(LOADER_COLUMNS['_source_file'])}) as _source_file",
+    ]
+    return f"select {', '.join(expressions)} where false"
+
+
+def _find_all(directory: Path) -> dict[str, SourceFiles | None]:
+    """The files of every raw table in `directory`; a required table without files stops the load."""
+    if not directory.is_dir():
+        raise LoadError(f"{directory}: no such folder.")
+    found: dict[str, SourceFiles | None] = {}
+    for name, table in raw_tables().items():
+        files = find_source_files(directory, table)
+        if files is None and not table.optional:
+            raise LoadError(
+                f"{directory}: no file for raw table {name} (expected {name}.parquet, {name}.csv "
+                f"or a folder {name}/ of Parquet or CSV files)."
+            )
+        found[name] = files
+    return found
+
+
+def _configure(connection: duckdb.DuckDBPyConnection, memory_limit: str | None, threads: int | None) -> str:
+    """Apply the resource limits; return the load's timestamp (UTC) for `_loaded_at`."""
+    if memory_limit:
+        connection.execute(f"set memory_limit = {_literal(memory_limit)}")
+    if threads:
+        connection.execute(f"set threads = {int(threads)}")
+    return _loaded_at(connection)
+
+
+def checked_selects(
+    connection: duckdb.DuckDBPyConnection,
+    found: dict[str, SourceFiles | None],
+    loaded_at: str,
+    console: Console,
+) -> list[tuple[str, str]]:
+    """Validate every table's files; return per table the DuckDB select that yields its raw rows in the
+    contract's columns and types (plus `_loaded_at` and `_source_file`). Nothing is written."""
+    tables = raw_tables()
+    statements: list[tuple[str, str]] = []
+    with console.status("checking raw files against the contract") as status:
+        for name, files in found.items():
+            status.update(f"checking {name}")
+            if files is None:
+                console.print(f"[yellow]note:[/] optional raw table {name} has no file; loading it empty.")
+                statements.append((name, _empty_select_sql(tables[name], loaded_at)))
+                continue
+            missing_optional = validate(connection, files)
+            if missing_optional:
+                console.print(
+                    f"[yellow]note:[/] {files.label} lacks {', '.join(missing_optional)}; loaded as null."
+                )
+            statements.append((name, _select_sql(files, missing_optional, loaded_at)))
+    return statements
+
+
+def load_directory(
+    directory: Path,
+    database: Path,
+    console: Console | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> dict[str, int]:
+    """Validate every raw file in `directory`, then replace the raw tables in one transaction.
+
+    Returns the number of rows loaded per table.
+    """
+    console = console or Console(stderr=True)
+    found = _find_all(directory)
+    connection = _open(database, memory_limit, threads)
+    try:
+        statements = checked_selects(connection, found, _loaded_at(connection), console)
+        counts = _replace_tables(connection, statements, console)
+    finally:
+        connection.close()
+    return counts
+
+
+def load_directory_to_spark(
+    directory: Path, settings: Settings, console: Console | None = None
+) -> dict[str, int]:
+    """Validate every raw file in `directory` exactly as for DuckDB, write each table's checked rows as
+    one Parquet file into the staging folder, then let dbt replace the raw tables on the Spark target
+    (macro load_raw_tables, through the target's own connection, so a cluster works as well as local
+    mode as long as it can read the staging folder).
+
+    Returns the number of rows loaded per table.
+    """
+    from customer_value.dbt import DbtError, run_dbt
+
+    console = console or Console(stderr=True)
+    found = _find_all(directory)
+    staging = settings.spark_staging_dir / f"load-{uuid.uuid4().hex[:12]}"
+    location = (
+        f"{settings.spark_staging_uri.rstrip('/')}/{staging.name}"
+        if settings.spark_staging_uri
+        else str(staging)
+    )
+    counts: dict[str, int] = {}
+    try:
+        try:
+            staging.mkdir(parents=True)
+        except OSError as error:
+            raise LoadError(f"{staging}: cannot create the staging folder ({error.strerror}).") from None
+        with duckdb.connect() as connection:
+            loaded_at = _configure(connection, settings.memory_limit, settings.threads)
+            statements = checked_selects(connection, found, loaded_at, console)
+            with console.status("writing checked rows to Parquet") as status:
+                for name, select in statements:
+                    status.update(f"writing {name}")
+                    target = staging / f"{name}.parquet"
+                    try:
+                        counts[name] = connection.execute(
+                            f"copy ({select}) to {_literal(str(target))} (format parquet)"
+                        ).fetchone()[0]
+                    except duckdb.Error as error:
+                        raise LoadError(
+                            f"{target}: cannot write the checked rows, nothing was changed "
+                            f"({_first_line(error)})."
+                        ) from None
+        tables = raw_tables()
+        columns = {
+            name: [[c.name, c.data_type] for c in tables[name].columns]
+            + [list(c) for c in LOADER_COLUMNS.items()]
+            for name, _ in statements
+        }
+        with console.status(f"replacing the raw tables on Spark target {settings.target}"):
+            try:
+                run_dbt(
+                    [
+                        "run-operation",
+                        "load_raw_tables",
+                        "--args",
+                        json.dumps({"location": location, "tables": columns}),
+                    ],
+                    settings,
+                    quiet=True,
+                )
+            except DbtError as error:
+                raise LoadError(f"loading into Spark target {settings.target} failed: {error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return counts
+
+
+def load_transactions_file(
+    path: Path,
+    database: Path,
+    console: Console | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> int:
+    """Validate one transactions file (CSV with a header row, or Parquet) against raw.transactions and
+    replace that table with it; the database's other tables are left alone. Returns the rows loaded."""
+    console = console or Console(stderr=True)
+    table = transactions_table()
+    if not path.is_file():
+        raise LoadError(f"{path}: no such file.")
+    name = path.name.lower()
+    file_format = "parquet" if name.endswith(".parquet") else "csv"
+    if file_format == "csv" and not (name.endswith(".csv") or name.endswith(".csv.gz")):
+        raise LoadError(f"{path}: a transactions file must be .csv, .csv.gz or .parquet.")
+    files = SourceFiles(table, path, file_format, str(path))
+    connection = _open(database, memory_limit, threads)
+    try:
+        with console.status(f"checking {path.name} against raw.{table.name}"):
+            missing_optional = validate(connection, files)
+            _require_values(connection, files)
+            if connection.execute(f"select count(*) from {_reader(files)}").fetchone()[0] == 0:
+                raise LoadError(f"{path}: has no transactions.")
+        select = _select_sql(files, missing_optional, _loaded_at(connection))
+        counts = _replace_tables(connection, [(table.name, select)], console)
+    finally:
+        connection.close()
+    return counts[table.name]
+
+
+def _open(database: Path, memory_limit: str | None, threads: int | None) -> duckdb.DuckDBPyConnection:
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = duckdb.connect(str(database))
+    except duckdb.Error as error:
+        raise LoadError(f"{database}: cannot open the database ({_first_line(error)}).") from None
+    _configure(connection, memory_limit, threads)
+    return connection
+
+
+def _loaded_at(connection: duckdb.DuckDBPyConnection) -> str:
+    return connection.execute(
+        "select strftime(current_timestamp at time zone 'UTC', '%Y-%m-%d %H:%M:%S.%f')"
+    ).fetchone()[0]
+
+
+def _replace_tables(
+    connection: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], console: Console
+) -> dict[str, int]:
+    """Replace each raw table with its select, all in one transaction; the rows loaded per table."""
+    counts: dict[str, int] = {}
+    connection.execute("begin transaction")
+    try:
+        connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+        with console.status("loading raw tables") as status:
+            for name, select in statements:
+                status.update(f"loading {name}")
+                connection.execute(f"create or replace table {RAW_SCHEMA}.{_quote(name)} as {select}")
+                counts[name] = connection.execute(
+                    f"select count(*) from {RAW_SCHEMA}.{_quote(name)}"
+                ).fetchone()[0]
+        connection.execute("commit")
+    except BaseException as error:
+        connection.execute("rollback")
+        if isinstance(error, duckdb.Error):
+            raise LoadError(f"loading failed, nothing was changed: {_first_line(error)}") from None
+        raise
+    return counts
+
+
+def _require_values(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -> None:
+    """Every required column of the file has a value on every row; the first empty one is named."""
+    required = [c.name for c in files.table.required_columns]
+    probes = ", ".join(
+        f"min(__row) filter (where {_quote(name)} is null or trim(cast({_quote(name)} as varchar)) = '') "
+        f"as {_quote(name)}"
+        for name in required
+    )
+    first_empty = connection.execute(f"select {probes} from {_reader(files)}").fetchone() or ()
+    for name, row in zip(required, first_empty, strict=False):
+        if row is not None:
+            raise LoadError(f"{_row_label(files, files.path.name, int(row))}, column {name}: no value.")

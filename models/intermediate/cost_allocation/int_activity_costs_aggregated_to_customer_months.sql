@@ -1,0 +1,23 @@
+-- Cost to serve per customer and month: the sum of its activities' TDABC costs.
+with
+
+activities as (
+
+    select * from {{ ref('int_activities_costed') }}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        period_month,
+        cast(sum(activity_cost) as {{ type_money() }}) as cost_to_serve,
+        count(*) as activity_count,
+        cast(sum(activity_minutes) as {{ dbt.type_numeric() }}) as service_minutes
+    from activities
+    group by 1, 2
+
+)
+
+select * from final

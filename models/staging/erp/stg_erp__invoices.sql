@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'invoices') }}
+
+),
+
+renamed as (
+
+    select
+        cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(amount as {{ type_money() }}) as invoice_amount,
+        cast(issued_date as date) as issued_date,
+        cast(due_date as date) as due_date,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', 'invoice_id', 'loaded_at desc') }}
+
+)
+
+select
+    invoice_id,
+    customer_id,
+    order_id,
+    invoice_amount,
+    issued_date,
+    due_date,
+    loaded_at
+from deduplicated

@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'payments') }}
+
+),
+
+renamed as (
+
+    select
+        cast(payment_id as {{ dbt.type_string() }}) as payment_id,
+        cast(invoice_id as {{ dbt.type_string() }}) as invoice_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(amount as {{ type_money() }}) as payment_amount,
+        cast(paid_date as date) as paid_date,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', 'payment_id', 'loaded_at desc') }}
+
+)
+
+select
+    payment_id,
+    invoice_id,
+    customer_id,
+    payment_amount,
+    paid_date,
+    loaded_at
+from deduplicated

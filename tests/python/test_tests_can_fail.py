@@ -1,0 +1,196 @@
+"""The worked-example unit tests must fail when the logic they guard is broken.
+
+Each case copies the dbt project, breaks one formula the way a careless edit would, and runs the dbt
+unit tests against the bank warehouse: the named unit test has to fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR
+
+PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "docs"]
+
+MUTATIONS = [
+    pytest.param(
+        "models/intermediate/cost_allocation/int_activities_costed.sql",
+        "round_money('timed.activity_minutes * capacity.cost_per_minute')",
+        "round_money('timed.activity_minutes * capacity.cost_per_minute * 1.01')",
+        "tdabc_activity_costs_rate_times_minutes",
+        id="activity cost not rate x minutes",
+    ),
+    pytest.param(
+        "models/intermediate/cost_allocation/int_activities_costed.sql",
+        "{{ round_money('timed.activity_minutes * capacity.cost_per_minute') }}",
+        "round(timed.activity_minutes * capacity.cost_per_minute, 2)",
+        "activity_cost_rounds_a_half_cent_up_on_every_engine",
+        id="activity cost rounds the double, not the value",
+    ),
+    pytest.param(
+        "models/intermediate/cost_allocation/int_resource_capacity_costs.sql",
+        "fte_months * theoretical_minutes_per_fte_month * practical_capacity_share",
+        "fte_months * theoretical_minutes_per_fte_month",
+        "capacity_cost_rate_is_cost_supplied_over_practical_minutes",
+        id="rate over theoretical instead of practical capacity",
+    ),
+    pytest.param(
+        "macros/arithmetic.sql",
+        "rows between unbounded preceding and current row",
+        "rows between current row and current row",
+        "deposit_yield_accrues_to_the_cent_over_a_year",
+        id="accrual without cumulative rounding",
+    ),
+    pytest.param(
+        "macros/allocate_largest_remainder.sql",
+        "<= ranked.{{ p }}leftover_units then 1",
+        "<= 0 then 1",
+        "account_manager_cost_follows_share_of_sales_to_the_cent",
+        id="allocation loses the leftover cents",
+    ),
+    pytest.param(
+        "macros/profitability.sql",
+        "cast({{ contribution }} - {{ allocated }} as",
+        "cast({{ contribution }} as",
+        "profit_levels_follow_the_margin_analysis",
+        id="profit ignores allocated costs",
+    ),
+    pytest.param(
+        "macros/profitability.sql",
+        "{%- set net_revenue = '(net_sales + float_income)' -%}",
+        "{%- set net_revenue = '(net_sales)' -%}",
+        "bank_example_customer_profit_over_a_year",
+        id="revenue ignores float income",
+    ),
+    pytest.param(
+        "macros/lifetime_value.sql",
+        "(cast({{ m }} as double) * {{ r }} / (1 + {{ d }} - {{ r }}))",
+        "(cast({{ m }} as double) * {{ r }} / (1 + {{ d }}))",
+        "clv_residual_reproduces_the_worked_example",
+        id="clv without retention in the denominator",
+    ),
+    pytest.param(
+        "macros/lifetime_value.sql",
+        "(1 + {{ d }} - {{ r }} * (1 + {{ g }}))",
+        "(1 + {{ d }} - {{ r }})",
+        "clv_variants_reproduce_the_worked_example",
+        id="clv growth variant ignores growth",
+    ),
+    pytest.param(
+        "models/marts/customer_value/fct_customer_equity_monthly.sql",
+        "sum(case when is_retained then clv else 0 end)",
+        "sum(case when is_active then clv else 0 end)",
+        "customer_equity_of_a_hand_made_month",
+        id="retention equity counts new customers too",
+    ),
+    pytest.param(
+        "models/marts/customer_value/fct_customer_prospective_value.sql",
+        "'monthly_discount_rate', 'remaining_months'",
+        "'monthly_discount_rate', 'remaining_months - 1'",
+        "prospective_value_discounts_the_remaining_term",
+        id="prospective value discounts one month too few",
+    ),
+    pytest.param(
+        "models/intermediate/customer_value/int_customer_value_groups_monthly.sql",
+        "sum(case when is_retention_measurable then customers_start else 0 end)",
+        "sum(customers_start)",
+        "retention_rate_is_measured_from_retained_over_start",
+        id="retention counted before anyone can be lost",
+    ),
+    # lifetime value (issue 4); singular tests (assert_...) are selected by name
+    pytest.param(
+        "models/intermediate/clv/int_purchases_aggregated_to_customer_days.sql",
+        "sum(case when amount > 0 then 1 else 0 end) > 0 as has_spend",
+        "sum(case when amount >= 0 then 1 else 0 end) > 0 as has_spend",
+        "sale_lines_become_one_purchase_per_customer_day",
+        id="a zero-value purchase counted as spend",
+    ),
+    pytest.param(
+        "models/intermediate/clv/int_customer_purchases_summarised.sql",
+        "purchase_days.purchase_date > calibration.calibration_end_date as is_holdout",
+        "purchase_days.purchase_date >= calibration.calibration_end_date as is_holdout",
+        "rfm_summary_in_weeks_with_a_holdout",
+        id="calibration end day counted as holdout",
+    ),
+    pytest.param(
+        "macros/clv/gamma_gamma.sql",
+        "{{ safe_divide(p ~ '.p * (' ~ p ~ '.gamma + ' ~ x ~ ' * coalesce(' ~ m ~ ', 0))',",
+        "{{ safe_divide(p ~ '.p * (' ~ p ~ '.gamma + coalesce(' ~ m ~ ', 0))',",
+        "clv_is_margin_times_gamma_gamma_value_times_discounted_purchases",
+        id="gamma-gamma mean ignores the number of purchases",
+    ),
+    pytest.param(
+        "macros/clv/bgnbd.sql",
+        "(ln({{ p }}.a) - ln({{ p }}.b + {{ x }} - 1)",
+        "(ln({{ p }}.a) - ln({{ p }}.b + {{ x }})",
+        "assert_bgnbd_forecasts_match_published_values",
+        id="probability alive off by one purchase",
+    ),
+    pytest.param(
+        "macros/clv/series.sql",
+        "case when mod(negative_factors, 2) = 1 then -1.0 else 1.0 end",
+        "1.0",
+        "assert_hypergeometric_series_matches_closed_forms",
+        id="series terms lose their sign",
+    ),
+    pytest.param(
+        "macros/clv/log_gamma.sql",
+        "- 1 / (360 * power({{ z }}, 3))",
+        "- 1 / (360 * power({{ z }}, 2))",
+        "assert_log_gamma_matches_known_values",
+        id="stirling series with a wrong term",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "original", "broken", "unit_test"), MUTATIONS)
+def test_unit_test_fails_when_logic_is_broken(
+    path: str, original: str, broken: str, unit_test: str, bank_warehouse: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
+        else:
+            shutil.copy2(source, project / name)
+    target = project / path
+    text = target.read_text()
+    assert original in text, f"{path} no longer contains {original!r}; update this mutation"
+    target.write_text(text.replace(original, broken))
+    database = tmp_path / "bank.duckdb"
+    shutil.copy2(bank_warehouse, database)
+    environment = {
+        **os.environ,
+        "CUSTOMER_VALUE_DB": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    result = subprocess.run(
+        [
+            str(dbt),
+            "test",
+            "--select",
+            unit_test if unit_test.startswith("assert_") else f"test_name:{unit_test}",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--vars",
+            "{as_of_date: '2023-12-31'}",
+        ],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0, f"{unit_test} still passed with {path} broken:\n{result.stdout[-3000:]}"
+    assert unit_test in result.stdout
