@@ -7,8 +7,8 @@
 -- 81. The likelihood is evaluated on the (x, t_x, T) groups, never on single customers: count rows
 -- carry the terms that depend on x only (one per distinct x), group rows the rest.
 {%- set search = clv_search_settings('clv_bgnbd_search_iterations') %}
-with
-
+{#- the CTEs before the search, also run on their own by engines that search one query at a time -#}
+{%- set preamble %}
 groups as (
 
     select * from {{ ref('int_customer_rfm_groups') }}
@@ -56,7 +56,11 @@ search_start as (
         0.5 as log_a,
         0.5 as log_b
 
-),
+)
+{%- endset %}
+with
+
+{{ preamble }},
 
 {{ log_parameter_search(
     observations='observations',
@@ -69,6 +73,7 @@ search_start as (
     initial_step=search.initial_step,
     bound=search.bound,
     tolerance=search.tolerance,
+    preamble=preamble,
 ) }},
 
 observed as (

@@ -5,8 +5,8 @@
 -- moves along one coordinate at a time (7 candidates an iteration) suffice. It starts from p = q = 1
 -- and gamma = the average of m, a point that does not depend on the currency.
 {%- set search = clv_search_settings('clv_gamma_gamma_search_iterations') %}
-with
-
+{#- the CTEs before the search, also run on their own by engines that search one query at a time -#}
+{%- set preamble %}
 customers as (
 
     select * from {{ ref('int_customer_purchases_summarised') }}
@@ -61,7 +61,11 @@ search_start as (
         coalesce(ln(avg(m)), 0.0) as log_scale
     from spenders
 
-),
+)
+{%- endset %}
+with
+
+{{ preamble }},
 
 {{ log_parameter_search(
     observations='observations',
@@ -74,6 +78,7 @@ search_start as (
     initial_step=search.initial_step,
     bound=search.bound,
     tolerance=search.tolerance,
+    preamble=preamble,
 ) }},
 
 observed as (

@@ -4,7 +4,8 @@
 -- within 0.0001 (the published values have four decimals), summed both ways bgnbd_expected_purchases
 -- knows (the transformed and the direct series). Two more checks:
 -- * at r = 5, alpha = 20 (a + b - 1 - r < 0, where the transformed series alternates in sign) both ways
---   agree within 1e-9;
+--   agree within 1e-8 (on DuckDB within 1e-12; Spark's log-gamma is Stirling's series, whose ~1e-11
+--   errors the two forms amplify differently, to about 3e-9);
 -- * at a = 1, where the direct form divides 0 by 0, the expected purchases equal the mean of those at
 --   a = 1 -+ 1e-5 within 1e-8 (the limit is continuous; the second difference is about 1e-10).
 with
@@ -133,7 +134,7 @@ checks as (
         'frequent buyers: transformed against direct series' as check_name,
         max(case when parameter_set = 'frequent' then expected_purchases end) as computed,
         max(case when parameter_set = 'frequent direct' then expected_purchases end) as expected,
-        1e-9 as tolerance
+        1e-8 as tolerance
     from forecasts
 
     union all
