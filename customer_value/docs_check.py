@@ -13,16 +13,23 @@ from pathlib import Path
 from customer_value.config import PROJECT_DIR
 
 
-def parse_manifest(project_dir: Path = PROJECT_DIR) -> dict:
-    """`dbt parse` of the project into a throw-away target folder; the parsed manifest (no database is
-    opened: the in-memory `lint` target)."""
+def parse_manifest(
+    project_dir: Path = PROJECT_DIR, target_path: Path | None = None, database: Path | None = None
+) -> dict:
+    """`dbt parse` of the project into `target_path` (default: a throw-away folder); the parsed manifest.
+    No database is opened: with `database`, the default target names that DuckDB file (the relations of
+    target/semantic_manifest.json, which MetricFlow's `mf` reads, carry its name); without, the in-memory
+    `lint` target."""
     dbt = Path(sys.executable).parent / "dbt"
-    with tempfile.TemporaryDirectory(prefix="cv-docs-") as target:
+    with tempfile.TemporaryDirectory(prefix="cv-docs-") as scratch:
+        target = str(target_path or scratch)
         environment = {
             **os.environ,
             "CUSTOMER_VALUE_TARGET": "lint",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
+        if database is not None:
+            environment.update(CUSTOMER_VALUE_TARGET="dev", CUSTOMER_VALUE_DB=str(database))
         result = subprocess.run(
             [
                 str(dbt),

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import copy
 
 import pytest
-from conftest import PROJECT_DIR
 
-from customer_value.docs_check import documentation_problems, mart_nodes, parse_manifest
+from customer_value.docs_check import documentation_problems, mart_nodes
 
 
 @pytest.fixture(scope="module")
-def manifest() -> dict:
-    return parse_manifest(PROJECT_DIR)
+def manifest(project_manifest: dict) -> dict:
+    return project_manifest
 
 
 def test_every_mart_and_column_is_described_and_contracted(manifest: dict) -> None:
@@ -34,22 +32,19 @@ def test_overview_page_and_shared_definitions(manifest: dict) -> None:
         assert docs.get(name, "").strip(), f"doc block {name} is missing"
 
 
-def test_a_missing_column_description_is_reported(tmp_path: Path) -> None:
-    """The check can fail: drop one column description from a copy of the project."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "macros", "seeds", "docs"):
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy2(source, project / name)
-    schema = project / "models/marts/profitability/_profitability__models.yml"
-    text = schema.read_text()
-    described = "      - name: discounts\n        data_type: decimal(18, 2)\n        description: >-\n"
-    assert described in text
-    schema.write_text(
-        text.replace(described, "      - name: discounts\n        data_type: decimal(18, 2)\n", 1)
-    )
-    problems = documentation_problems(parse_manifest(project))
-    assert problems == ["column fct_customer_profitability_monthly.discounts has no description"]
+def test_a_missing_column_description_is_reported(project_manifest: dict) -> None:
+    """The check can fail: the same manifest with one column description and one mart description blanked."""
+    manifest = copy.deepcopy(project_manifest)
+    node = next(node for node in mart_nodes(manifest) if node["name"] == "fct_customer_profitability_monthly")
+    node["columns"]["discounts"]["description"] = ""
+    other = next(node for node in mart_nodes(manifest) if node["name"] == "dim_customers")
+    other["description"] = " "
+    other["config"]["contract"]["enforced"] = False
+    problems = documentation_problems(manifest)
+    assert problems[:2] == [
+        "mart dim_customers (models/marts/profitability/dim_customers.sql) has no description",
+        "mart dim_customers (models/marts/profitability/dim_customers.sql) has no enforced contract, so its "
+        "documented columns may not be the columns it builds (set contract.enforced and a data_type on every "
+        "column)",
+    ]
+    assert problems[2:] == ["column fct_customer_profitability_monthly.discounts has no description"]
