@@ -21,7 +21,8 @@ numbers as (
 
 final as (
 
-    select {{ add_days(start_date, 'generated_number - 1') }} as date_day
+    -- generate_series multiplies by power(2, i), a double on Spark: back to a whole number of days.
+    select {{ add_days(start_date, 'cast(generated_number as ' ~ dbt.type_int() ~ ') - 1') }} as date_day
     from numbers
 
 )
