@@ -136,6 +136,16 @@ def test_mf_query_by_month_equals_direct_sql(
         "and customer_equity is not null",
     )
     assert equity
+    # The comparison discriminates: without the metric's all_customers filter, MetricFlow would add the
+    # segment, region and channel rows of each month too.
+    every_row = dict(
+        _query(
+            test_build,
+            "select cast(period_month as varchar), sum(customer_equity) "
+            "from marts.fct_customer_equity_monthly where customer_equity is not null group by 1",
+        )
+    )
+    assert all(every_row[month] != customer_equity for month, customer_equity, _ in equity if customer_equity)
     for month, customer_equity, retention_equity in equity:
         assert _money(by_month[month]["customer_equity"]) == customer_equity, month
         assert _money(by_month[month]["retention_equity"]) == retention_equity, month
