@@ -34,7 +34,7 @@ STAMP_SPARK := $(VENV_SPARK)/.installed
 SPARK_CUSTOMERS ?= 300
 
 .PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
-	lock lock-spark
+	lock lock-spark dashboard
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,7 @@ run: $(STAMP)  ## generate demo data, load it, build everything and print the su
 	$(CV) load --from $(DEMO_DATA)
 	$(CV) build
 	$(CV) summary
+	$(CV) dashboard --out $(DASHBOARD)
 
 test: lint test-dbt test-python  ## the whole test suite (CI runs it, then test-spark)
 
@@ -80,8 +81,11 @@ test-dbt: $(STAMP)  ## build a small generated data set and run every dbt model,
 	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) load --from $(TEST_DIR)/data
 	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) build
 
+# issue 7: the serving tests (mf query, the dashboard in headless Chromium) read the build of test-dbt,
+# named in CUSTOMER_VALUE_TEST_DB when it exists; .ci/install-chromium installs Chromium where it can.
 test-python: $(STAMP)  ## pytest: orchestration code and end-to-end scenarios
-	$(BIN)/pytest -q
+	.ci/install-chromium
+	env $$([ -f $(TEST_DB) ] && echo CUSTOMER_VALUE_TEST_DB=$(CURDIR)/$(TEST_DB)) $(BIN)/pytest -q
 
 # Every run gets its own folder (Derby, Spark's local metastore, admits one process per folder, so two
 # runs in one folder would collide); it is removed when the run passes and kept for a look when not.
@@ -101,6 +105,13 @@ test-spark: $(STAMP_SPARK)  ## build everything on local Spark and check its mar
 	$(CV_SPARK) parity --duckdb $$run/duckdb/customer_value.duckdb; \
 	rm -rf "$$run"
 	$(BIN_SPARK)/pytest -q tests/spark
+
+# --- issue 7: BI serving -----------------------------------------------------------------------------
+# The customer equity dashboard: one self-contained HTML file (Chart.js embedded) from the warehouse.
+DASHBOARD ?= build/dashboard.html
+
+dashboard: $(STAMP)  ## write the customer equity dashboard (build/dashboard.html) from the warehouse
+	$(CV) dashboard --out $(DASHBOARD)
 
 docs: $(STAMP)  ## generate dbt's static documentation site under target/
 	$(BIN)/dbt docs generate --profiles-dir . --static

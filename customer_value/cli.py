@@ -320,6 +320,78 @@ def parity(duckdb_path: Path, schema: str) -> None:
     )
 
 
+# --- issue 7: exports for BI tools ------------------------------------------------------------------
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("build/export"),
+    show_default=True,
+    help="Folder to write one file per mart into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["parquet", "csv"]),
+    multiple=True,
+    default=("parquet",),
+    show_default=True,
+    help="File format; repeat for both (--format parquet --format csv).",
+)
+@click.option("--table", "tables", multiple=True, help="Export only this table (repeatable).")
+@click.option("--schema", default="marts", show_default=True, help="Schema whose tables are exported.")
+def export(out_dir: Path, formats: tuple[str, ...], tables: tuple[str, ...], schema: str) -> None:
+    """Write the marts as Parquet (or CSV) files, for tools that cannot open the DuckDB file."""
+    from customer_value.export import ExportError, export_tables
+
+    settings = _settings()
+    if _target_type(settings) != "duckdb":
+        raise CliError(
+            f"target {settings.target} is not DuckDB; export reads the DuckDB warehouse (on Spark, the "
+            "marts already are Parquet files that any tool can read)."
+        )
+    try:
+        written = export_tables(settings.database, out_dir, tuple(dict.fromkeys(formats)), schema, tables)
+    except ExportError as error:
+        raise CliError(str(error)) from error
+    for item in written:
+        console.print(f"{item.path}  {item.rows:,} rows")
+    console.print(f"exported {len({item.table for item in written})} tables of {schema} to {out_dir}")
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    default=Path("build/dashboard.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Customers listed at each end of the profit ranking.",
+)
+def dashboard(out_file: Path, top: int) -> None:
+    """Write the customer equity dashboard: one self-contained HTML file (charts embedded, no internet)."""
+    from customer_value.dashboard import DashboardError, write_dashboard
+
+    settings = _settings()
+    if _target_type(settings) != "duckdb":
+        raise CliError(f"target {settings.target} is not DuckDB; the dashboard reads the DuckDB warehouse.")
+    try:
+        page = write_dashboard(settings.database, out_file, top=top)
+    except DashboardError as error:
+        raise CliError(str(error)) from error
+    for note in page.skipped.values():
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(f"wrote {len(page.charts)} charts to {out_file}; open it in a browser")
+
+
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print as a Markdown table (for documentation).")
 def schema(markdown: bool) -> None:

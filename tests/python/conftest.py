@@ -45,3 +45,15 @@ def bank_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_cli(["load", "--from", str(directory / "raw")], database)
     run_cli(["build", "--vars", "{as_of_date: '2023-12-31'}"], database)
     return database
+
+
+# --- issue 7: one `dbt parse` of the project for the documentation and semantic-layer tests ----------
+@pytest.fixture(scope="session")
+def project_manifest() -> dict:
+    """The project parsed into its own target/, so that `mf` finds target/semantic_manifest.json naming
+    the relations of the database in CUSTOMER_VALUE_TEST_DB (the build of `make test-dbt`) when set."""
+    from customer_value.docs_check import parse_manifest
+
+    named = os.environ.get("CUSTOMER_VALUE_TEST_DB")
+    database = Path(named).resolve() if named else None
+    return parse_manifest(PROJECT_DIR, PROJECT_DIR / "target", database=database)

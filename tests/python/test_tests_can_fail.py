@@ -194,3 +194,54 @@ def test_unit_test_fails_when_logic_is_broken(
     )
     assert result.returncode != 0, f"{unit_test} still passed with {path} broken:\n{result.stdout[-3000:]}"
     assert unit_test in result.stdout
+
+
+# --- issue 7: a mart's enforced contract fails the build when a column changes type -----------------
+@pytest.mark.slow
+def test_contract_fails_the_build_when_a_mart_column_changes_type(
+    bank_warehouse: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
+        else:
+            shutil.copy2(source, project / name)
+    target = project / "models/marts/profitability/fct_customer_profitability.sql"
+    original = "cast(months_in_window as {{ dbt.type_int() }}) as months_in_window"
+    text = target.read_text()
+    assert original in text, "fct_customer_profitability.sql changed; update this mutation"
+    target.write_text(text.replace(original, "cast(months_in_window as double) as months_in_window"))
+    database = tmp_path / "bank.duckdb"
+    shutil.copy2(bank_warehouse, database)
+    environment = {
+        **os.environ,
+        "CUSTOMER_VALUE_DB": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    result = subprocess.run(
+        [
+            str(dbt),
+            "run",
+            "--select",
+            "fct_customer_profitability",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--vars",
+            "{as_of_date: '2023-12-31'}",
+        ],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0, (
+        f"the build passed with a mart column's type changed:\n{result.stdout[-3000:]}"
+    )
+    assert "contract" in result.stdout.lower() and "months_in_window" in result.stdout, result.stdout[-3000:]

@@ -1,0 +1,50 @@
+"""CI fails when a mart or one of its columns has no description (issue 7)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from customer_value.docs_check import documentation_problems, mart_nodes
+
+
+@pytest.fixture(scope="module")
+def manifest(project_manifest: dict) -> dict:
+    return project_manifest
+
+
+def test_every_mart_and_column_is_described_and_contracted(manifest: dict) -> None:
+    marts = mart_nodes(manifest)
+    assert len(marts) >= 16, f"expected the profitability and customer-value marts, found {len(marts)}"
+    problems = documentation_problems(manifest)
+    assert not problems, "undocumented marts or columns:\n" + "\n".join(problems)
+
+
+def test_overview_page_and_shared_definitions(manifest: dict) -> None:
+    docs = {
+        block["name"]: block["block_contents"]
+        for block in manifest["docs"].values()
+        if block["package_name"] == "customer_value"
+    }
+    assert "customer_value" in docs.get("__overview__", ""), "docs/overview.md must define __overview__"
+    for name in ("cost_to_serve", "contribution_margin", "clv_probability_alive", "customer_profit"):
+        assert docs.get(name, "").strip(), f"doc block {name} is missing"
+
+
+def test_a_missing_column_description_is_reported(project_manifest: dict) -> None:
+    """The check can fail: the same manifest with one column description and one mart description blanked."""
+    manifest = copy.deepcopy(project_manifest)
+    node = next(node for node in mart_nodes(manifest) if node["name"] == "fct_customer_profitability_monthly")
+    node["columns"]["discounts"]["description"] = ""
+    other = next(node for node in mart_nodes(manifest) if node["name"] == "dim_customers")
+    other["description"] = " "
+    other["config"]["contract"]["enforced"] = False
+    problems = documentation_problems(manifest)
+    assert problems[:2] == [
+        "mart dim_customers (models/marts/profitability/dim_customers.sql) has no description",
+        "mart dim_customers (models/marts/profitability/dim_customers.sql) has no enforced contract, so its "
+        "documented columns may not be the columns it builds (set contract.enforced and a data_type on every "
+        "column)",
+    ]
+    assert problems[2:] == ["column fct_customer_profitability_monthly.discounts has no description"]
