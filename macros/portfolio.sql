@@ -18,9 +18,10 @@
         100, the worst 0, and the others in proportion to their distance from the best:
             100 x (value - worst) / (best - worst)
         best and worst are the maximum and minimum for a higher-is-better factor, the reverse otherwise.
-        When every customer has the same value, all score 100. -#}
+        When every customer has the same value, all score 100. Every value lies between worst and best, so
+        the distances are taken as absolute values: a lower-is-better factor then never yields -0.0. -#}
     case
         when {{ best }} = {{ worst }} then cast(100 as double)
-        else 100 * cast(({{ value }}) - ({{ worst }}) as double) / (({{ best }}) - ({{ worst }}))
+        else 100 * abs(cast(({{ value }}) - ({{ worst }}) as double)) / abs(({{ best }}) - ({{ worst }}))
     end
 {%- endmacro %}
