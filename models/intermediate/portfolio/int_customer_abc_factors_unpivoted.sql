@@ -58,7 +58,8 @@ orders_by_half as (
         monthly.customer_id,
         sum(
             case
-                when 2 * ({{ months_between('window_bounds.window_start_month', 'monthly.period_month') }})
+                when
+                    2 * ({{ months_between('window_bounds.window_start_month', 'monthly.period_month') }})
                     < window_bounds.window_months
                     then monthly.order_count
                 else 0
@@ -66,7 +67,8 @@ orders_by_half as (
         ) as first_half_orders,
         sum(
             case
-                when 2 * ({{ months_between('window_bounds.window_start_month', 'monthly.period_month') }})
+                when
+                    2 * ({{ months_between('window_bounds.window_start_month', 'monthly.period_month') }})
                     >= window_bounds.window_months
                     then monthly.order_count
                 else 0
@@ -129,14 +131,14 @@ unpivoted as (
     {%- set factors = ['sales', 'contribution_margin', 'order_volume_trend', 'relationship_length',
                        'complaint_frequency', 'purchases_per_year', 'payment_history', 'future_prospects'] %}
     {%- for factor in factors %}
-    select
-        customer_id,
-        '{{ factor }}' as factor,
-        cast({{ factor }} as double) as factor_value
-    from joined
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            customer_id,
+            '{{ factor }}' as factor,
+            cast({{ factor }} as double) as factor_value
+        from joined
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

@@ -65,8 +65,8 @@ totals as (
     select
         customer_id,
         {%- for factor in factors %}
-        max(case when factor = '{{ factor }}' then factor_value end) as {{ factor }}_value,
-        max(case when factor = '{{ factor }}' then factor_score end) as {{ factor }}_score,
+            max(case when factor = '{{ factor }}' then factor_value end) as {{ factor }}_value,
+            max(case when factor = '{{ factor }}' then factor_score end) as {{ factor }}_score,
         {%- endfor %}
         round(
             cast({{ safe_divide('sum(weight * factor_score)', 'sum(weight)') }} as decimal(38, 6)),
@@ -108,8 +108,8 @@ final as (
         cast(ranked.score_rank as {{ dbt.type_int() }}) as score_rank,
         cast(ranked.score_rank as double) / ranked.customer_count as cumulative_customer_share,
         {%- for factor in factors %}
-        cast(ranked.{{ factor }}_value as double) as {{ factor }}_value,
-        cast(ranked.{{ factor }}_score as double) as {{ factor }}_score,
+            cast(ranked.{{ factor }}_value as double) as {{ factor }}_value,
+            cast(ranked.{{ factor }}_score as double) as {{ factor }}_score,
         {%- endfor %}
         cast(cutoffs.class_order as {{ dbt.type_int() }}) as class_order
     from ranked

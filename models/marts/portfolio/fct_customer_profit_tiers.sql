@@ -48,7 +48,11 @@ months_indexed as (
         monthly.customer_profit,
         bounds.latest_month,
         bounds.first_month,
-        cast(floor(({{ months_between('monthly.period_month', 'bounds.latest_month') }}) / {{ period_months }}) as {{ dbt.type_int() }})
+        cast(
+            floor(
+                ({{ months_between('monthly.period_month', 'bounds.latest_month') }}) / {{ period_months }}
+            ) as {{ dbt.type_int() }}
+        )
             as period_index
     from monthly
     cross join bounds

@@ -66,7 +66,8 @@ flagged as (
     select
         *,
         has_history
-        and abs(window_customer_profit) <= {{ band }} * case when window_net_revenue > 0 then window_net_revenue else 0 end
+        and abs(window_customer_profit)
+        <= {{ band }} * case when window_net_revenue > 0 then window_net_revenue else 0 end
             as is_at_break_even
     from joined
 

@@ -74,7 +74,9 @@ final as (
         cast(unallocated_costs as {{ type_money() }}) as unallocated_costs,
         cast(fixed_costs as {{ type_money() }}) as fixed_costs,
         cast(
-            case when contribution_margin_ratio > 0 then {{ round_money('fixed_costs / contribution_margin_ratio') }} end
+            case
+                when contribution_margin_ratio > 0 then {{ round_money('fixed_costs / contribution_margin_ratio') }}
+            end
             as {{ type_money() }}
         ) as break_even_revenue,
         cast(

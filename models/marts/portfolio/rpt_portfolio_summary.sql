@@ -43,7 +43,21 @@ stages as (
 final as (
 
     select
-        whale.*,
+        whale.window_start_month,
+        whale.window_end_month,
+        whale.customer_count,
+        whale.total_customer_profit,
+        whale.peak_cumulative_profit_share,
+        whale.peak_customer_share,
+        whale.customer_share_for_total_profit,
+        whale.loss_making_customer_share,
+        whale.loss_making_customers_profit,
+        whale.top_customer_share,
+        whale.top_customers_profit,
+        whale.top_customers_profit_share,
+        whale.bottom_customer_share,
+        whale.bottom_customers_profit,
+        whale.bottom_customers_profit_share,
         cast(key_accounts.key_accounts as {{ dbt.type_int() }}) as key_accounts,
         cast(coalesce(key_accounts.key_accounts_sales_share, 0) as double) as key_accounts_sales_share,
         cast(referrals.break_even_customers as {{ dbt.type_int() }}) as break_even_customers,

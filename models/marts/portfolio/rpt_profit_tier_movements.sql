@@ -10,19 +10,27 @@ tiers as (
 
 ),
 
+earliest as (
+
+    select max(period_index) as earliest_period_index
+    from tiers
+
+),
+
 final as (
 
     select
-        period_end_month,
-        coalesce(previous_profit_tier, 'new') as from_profit_tier,
-        profit_tier as to_profit_tier,
-        tier_movement,
+        tiers.period_end_month,
+        coalesce(tiers.previous_profit_tier, 'new') as from_profit_tier,
+        tiers.profit_tier as to_profit_tier,
+        tiers.tier_movement,
         cast(count(*) as {{ dbt.type_int() }}) as customer_count,
-        cast(sum(period_profit) as {{ type_money() }}) as period_profit,
-        max(period_start_month) as period_start_month,
-        max(period_index) = 0 as is_latest_period
+        cast(sum(tiers.period_profit) as {{ type_money() }}) as period_profit,
+        max(tiers.period_start_month) as period_start_month,
+        max(tiers.period_index) = 0 as is_latest_period
     from tiers
-    where period_index < (select max(period_index) from tiers)
+    cross join earliest
+    where tiers.period_index < earliest.earliest_period_index
     group by 1, 2, 3, 4
 
 )

@@ -51,8 +51,8 @@ outcomes as (
     left join monthly
         on
             answers.customer_id = monthly.customer_id
-            and monthly.period_month > answers.surveyed_month
-            and monthly.period_month <= answers.horizon_end_month
+            and answers.surveyed_month < monthly.period_month
+            and answers.horizon_end_month >= monthly.period_month
     group by 1
 
 ),

@@ -44,11 +44,12 @@ per_customer as (
     from expected
     full outer join key_accounts
         on expected.customer_id = key_accounts.customer_id
+    cross join totals
     where
         expected.customer_id is null
         or key_accounts.customer_id is null
         or abs(expected.sales_share - key_accounts.sales_share) > {{ tolerance }}
-        or key_accounts.total_net_sales <> (select total_net_sales from totals)
+        or key_accounts.total_net_sales <> totals.total_net_sales
 
 ),
 
@@ -61,7 +62,10 @@ sum_of_shares as (
     cross join totals
     having
         count(*) > 0
-        and abs(sum(key_accounts.sales_share) - {{ safe_divide('sum(key_accounts.net_sales)', 'max(totals.total_net_sales)') }})
+        and abs(
+            sum(key_accounts.sales_share)
+            - {{ safe_divide('sum(key_accounts.net_sales)', 'max(totals.total_net_sales)') }}
+        )
         > {{ tolerance }}
 
 )

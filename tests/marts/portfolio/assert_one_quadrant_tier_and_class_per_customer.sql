@@ -13,7 +13,9 @@ customers as (
 
 matrix as (
 
-    select customer_id, count(*) as quadrants
+    select
+        customer_id,
+        count(*) as quadrants
     from {{ ref('fct_customer_profitability_matrix') }}
     where matrix_quadrant is not null
     group by 1
@@ -22,7 +24,9 @@ matrix as (
 
 scores as (
 
-    select customer_id, count(*) as classes
+    select
+        customer_id,
+        count(*) as classes
     from {{ ref('fct_customer_abc_scores') }}
     where abc_class is not null
     group by 1
@@ -31,10 +35,20 @@ scores as (
 
 tiers as (
 
-    select customer_id, count(*) as tiers
+    select
+        customer_id,
+        count(*) as tiers
     from {{ ref('fct_customer_profit_tiers') }}
     where is_latest_period and profit_tier is not null
     group by 1
+
+),
+
+latest_period as (
+
+    select count(*) as latest_period_rows
+    from {{ ref('fct_customer_profit_tiers') }}
+    where is_latest_period
 
 ),
 
@@ -45,7 +59,8 @@ checked as (
         customers.customer_id is not null as is_in_window,
         coalesce(matrix.quadrants, 0) as quadrants,
         coalesce(scores.classes, 0) as classes,
-        coalesce(tiers.tiers, 0) as tiers
+        coalesce(tiers.tiers, 0) as tiers,
+        latest_period.latest_period_rows
     from customers
     full outer join matrix
         on customers.customer_id = matrix.customer_id
@@ -53,6 +68,7 @@ checked as (
         on coalesce(customers.customer_id, matrix.customer_id) = scores.customer_id
     full outer join tiers
         on coalesce(customers.customer_id, matrix.customer_id, scores.customer_id) = tiers.customer_id
+    cross join latest_period
 
 )
 
@@ -63,5 +79,5 @@ where
     or classes <> 1
     or tiers > 1
     {%- if same_window %}
-    or (tiers = 0 and (select count(*) from {{ ref('fct_customer_profit_tiers') }} where is_latest_period) > 0)
+        or (tiers = 0 and latest_period_rows > 0)
     {%- endif %}

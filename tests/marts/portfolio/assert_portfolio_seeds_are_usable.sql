@@ -21,6 +21,13 @@ tiers as (
 
 ),
 
+last_tier as (
+
+    select max(tier_order) as last_tier_order
+    from tiers
+
+),
+
 checks as (
 
     select
@@ -43,13 +50,12 @@ checks as (
         'profit_tier_rules: the last rule has conditions' as broken_rule,
         count(*) as offending_rows
     from tiers
+    inner join last_tier
+        on tiers.tier_order = last_tier.last_tier_order
     where
-        tier_order = (select max(tier_order) from tiers)
-        and (
-            max_profit_rank_share is not null
-            or min_period_profit_exclusive is not null
-            or min_clv_exclusive is not null
-        )
+        tiers.max_profit_rank_share is not null
+        or tiers.min_period_profit_exclusive is not null
+        or tiers.min_clv_exclusive is not null
 
 )
 

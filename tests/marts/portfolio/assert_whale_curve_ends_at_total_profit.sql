@@ -27,7 +27,12 @@ last_point as (
 
 )
 
-select *
+select
+    last_point.points,
+    last_point.final_cumulative_profit,
+    last_point.final_profit_share,
+    customers.customer_count,
+    customers.total_customer_profit
 from last_point
 cross join customers
 where
