@@ -19,6 +19,7 @@ select
     window_start_month,
     window_end_month,
     customer_count,
+    peak_cumulative_profit,
     peak_cumulative_profit_share,
     peak_customer_share,
     customer_share_for_total_profit,
@@ -69,9 +70,10 @@ def print_portfolio_summary(database: Path, console: Console | None = None) -> d
     headline.add_column("measure")
     headline.add_column("value", justify="right")
     headline.add_row(
-        "Whale curve peak (share of profit, at share of customers)",
-        f"{_percent(summary['peak_cumulative_profit_share'])} at {_percent(summary['peak_customer_share'])}",
+        "Whale curve peak: cumulative profit (share of total)",
+        f"{_money(summary['peak_cumulative_profit'])} ({_percent(summary['peak_cumulative_profit_share'])})",
     )
+    headline.add_row("  reached at this share of customers", _percent(summary["peak_customer_share"]))
     headline.add_row(
         "Customers producing 100% of profit", _percent(summary["customer_share_for_total_profit"])
     )

@@ -25,3 +25,10 @@
         else 100 * abs(cast(({{ value }}) - ({{ worst }}) as double)) / abs(({{ best }}) - ({{ worst }}))
     end
 {%- endmacro %}
+
+{% macro share_of_profit(amount, total_profit) -%}
+    {#- amount / total profit, or null when the total profit is not positive: a share of a loss (or of
+        nothing) reads backwards (the top customers would "earn -25%"), so the whale-curve shares are left
+        empty then and the amounts speak for themselves. -#}
+    case when {{ total_profit }} > 0 then cast({{ amount }} as double) / {{ total_profit }} end
+{%- endmacro %}

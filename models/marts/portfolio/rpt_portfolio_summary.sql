@@ -47,6 +47,7 @@ final as (
         whale.window_end_month,
         whale.customer_count,
         whale.total_customer_profit,
+        whale.peak_cumulative_profit,
         whale.peak_cumulative_profit_share,
         whale.peak_customer_share,
         whale.customer_share_for_total_profit,

@@ -5,6 +5,9 @@
 -- whale_curve_bottom_customer_share (a negative share: the profit they destroy).
 --   top n    = ceiling(customers x top share),    the first n ranks
 --   bottom n = ceiling(customers x bottom share), the last n ranks
+-- The peak is the highest cumulative profit (the first customer share reaching it). Shares of total profit
+-- are null when total profit is not positive: the whale curve is read against a profit to share out; the
+-- amounts beside them still say what happened.
 {%- set top_share = number_var('summary_top_customer_share', min_value=0, max_value=1, exclusive_min=true) %}
 {%- set bottom_share = number_var('whale_curve_bottom_customer_share', min_value=0, max_value=1, exclusive_min=true) %}
 with
@@ -20,7 +23,7 @@ counts as (
     select
         max(customer_count) as customer_count,
         max(total_customer_profit) as total_customer_profit,
-        max(cumulative_profit_share) as peak_cumulative_profit_share,
+        max(cumulative_profit) as peak_cumulative_profit,
         ceiling(max(customer_count) * {{ top_share }}) as top_customers,
         ceiling(max(customer_count) * {{ bottom_share }}) as bottom_customers
     from curve
@@ -32,7 +35,7 @@ peak as (
     select min(curve.cumulative_customer_share) as peak_customer_share
     from curve
     inner join counts
-        on curve.cumulative_profit_share = counts.peak_cumulative_profit_share
+        on curve.cumulative_profit = counts.peak_cumulative_profit
 
 ),
 
@@ -43,9 +46,13 @@ headline as (
         max(curve.window_end_month) as window_end_month,
         max(counts.customer_count) as customer_count,
         max(counts.total_customer_profit) as total_customer_profit,
-        max(counts.peak_cumulative_profit_share) as peak_cumulative_profit_share,
-        min(case when curve.cumulative_profit >= counts.total_customer_profit then curve.cumulative_customer_share end)
-            as customer_share_for_total_profit,
+        max(counts.peak_cumulative_profit) as peak_cumulative_profit,
+        min(
+            case
+                when curve.cumulative_profit >= counts.total_customer_profit and counts.total_customer_profit > 0
+                    then curve.cumulative_customer_share
+            end
+        ) as customer_share_for_total_profit,
         sum(case when curve.is_loss_making then 1 else 0 end) as loss_making_customers,
         sum(case when curve.is_loss_making then curve.customer_profit else 0 end) as loss_making_customers_profit,
         sum(case when curve.profit_rank <= counts.top_customers then curve.customer_profit else 0 end)
@@ -68,7 +75,9 @@ final as (
         headline.window_end_month,
         cast(headline.customer_count as {{ dbt.type_int() }}) as customer_count,
         cast(headline.total_customer_profit as {{ type_money() }}) as total_customer_profit,
-        cast(headline.peak_cumulative_profit_share as double) as peak_cumulative_profit_share,
+        cast(headline.peak_cumulative_profit as {{ type_money() }}) as peak_cumulative_profit,
+        cast({{ share_of_profit('headline.peak_cumulative_profit', 'headline.total_customer_profit') }} as double)
+            as peak_cumulative_profit_share,
         cast(peak.peak_customer_share as double) as peak_customer_share,
         cast(headline.customer_share_for_total_profit as double) as customer_share_for_total_profit,
         cast({{ safe_divide('headline.loss_making_customers', 'headline.customer_count') }} as double)
@@ -76,11 +85,11 @@ final as (
         cast(headline.loss_making_customers_profit as {{ type_money() }}) as loss_making_customers_profit,
         cast({{ top_share }} as double) as top_customer_share,
         cast(headline.top_customers_profit as {{ type_money() }}) as top_customers_profit,
-        cast({{ safe_divide('headline.top_customers_profit', 'headline.total_customer_profit') }} as double)
+        cast({{ share_of_profit('headline.top_customers_profit', 'headline.total_customer_profit') }} as double)
             as top_customers_profit_share,
         cast({{ bottom_share }} as double) as bottom_customer_share,
         cast(headline.bottom_customers_profit as {{ type_money() }}) as bottom_customers_profit,
-        cast({{ safe_divide('headline.bottom_customers_profit', 'headline.total_customer_profit') }} as double)
+        cast({{ share_of_profit('headline.bottom_customers_profit', 'headline.total_customer_profit') }} as double)
             as bottom_customers_profit_share
     from headline
     cross join peak
