@@ -257,8 +257,8 @@ PORTFOLIO_MUTATIONS = [
     ),
     (
         "models/marts/portfolio/rpt_retention_by_satisfaction.sql",
-        "and monthly.period_month > answers.surveyed_month",
-        "and monthly.period_month >= answers.surveyed_month",
+        "and answers.surveyed_month < monthly.period_month",
+        "and answers.surveyed_month <= monthly.period_month",
         "retention_by_satisfaction_counts_orders_after_the_answer",
     ),
     (
