@@ -48,8 +48,9 @@ final as (
         cast(coalesce(by_quadrant.customer_profit, 0) as {{ type_money() }}) as customer_profit,
         cast({{ safe_divide('coalesce(by_quadrant.customer_count, 0)', 'totals.customer_count') }} as double)
             as customer_share,
-        cast({{ share_of_profit('coalesce(by_quadrant.customer_profit, 0)', 'totals.total_customer_profit') }} as double)
-            as profit_share,
+        cast(
+            {{ share_of_profit('coalesce(by_quadrant.customer_profit, 0)', 'totals.total_customer_profit') }} as double
+        ) as profit_share,
         cast(quadrants.quadrant_order as {{ dbt.type_int() }}) as quadrant_order,
         quadrants.is_high_sales,
         quadrants.is_high_cost_to_serve
