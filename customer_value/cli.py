@@ -172,6 +172,10 @@ def summary() -> None:
             print_summary(settings.database)
             print_value_summary(settings.database)
             print_clv_summary(settings.database)
+            # issue 5: the portfolio headline (whale curve, profitability matrix)
+            from customer_value.portfolio_report import print_portfolio_summary
+
+            print_portfolio_summary(settings.database)
     except SummaryError as error:
         raise CliError(str(error)) from error
 

@@ -245,3 +245,127 @@ def test_contract_fails_the_build_when_a_mart_column_changes_type(
         f"the build passed with a mart column's type changed:\n{result.stdout[-3000:]}"
     )
     assert "contract" in result.stdout.lower() and "months_in_window" in result.stdout, result.stdout[-3000:]
+
+
+# --- issue 5: portfolio analytics -------------------------------------------------------------------------
+# Each broken rule has its own model and its own unit test (unit tests mock every input), so all of them
+# are broken in one copy of the project and checked in one dbt run: one run instead of one per rule keeps
+# `make test` cheap. Every named unit test has to fail.
+PORTFOLIO_MUTATIONS = [
+    (
+        "models/marts/portfolio/fct_customer_whale_curve.sql",
+        "order by profit_rank rows between unbounded preceding and current row",
+        "order by profit_rank rows between current row and current row",
+        "whale_curve_of_five_customers",
+    ),
+    (
+        "models/marts/portfolio/rpt_whale_curve_summary.sql",
+        "when curve.profit_rank > counts.customer_count - counts.bottom_customers then",
+        "when curve.profit_rank >= counts.customer_count - counts.bottom_customers then",
+        "whale_curve_headline_checks_20_80_30",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_profitability_matrix.sql",
+        "customers.net_sales > splits.net_sales_split as is_high_sales",
+        "customers.net_sales >= splits.net_sales_split as is_high_sales",
+        "profitability_matrix_places_a_customer_in_each_quadrant",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_abc_scores.sql",
+        "safe_divide('sum(weight * factor_score)', 'sum(weight)')",
+        "safe_divide('sum(factor_score)', 'count(*)')",
+        "abc_weight_change_flips_an_a_to_a_b",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_profit_tiers.sql",
+        "when tiered.tier_order < previous.tier_order then 'up'",
+        "when tiered.tier_order > previous.tier_order then 'up'",
+        "profit_tiers_follow_the_rules_and_show_movement",
+    ),
+    (
+        "models/marts/portfolio/fct_key_accounts.sql",
+        "where shares.sales_share >= {{ min_share }}",
+        "where shares.sales_share >= 0",
+        "key_accounts_have_five_percent_of_sales_or_more",
+    ),
+    (
+        "models/marts/portfolio/rpt_break_even_monthly.sql",
+        "customer_totals.allocated_costs + coalesce(unallocated_totals.unallocated_costs, 0) as fixed_costs",
+        "coalesce(unallocated_totals.unallocated_costs, 0) as fixed_costs",
+        "break_even_revenue_is_fixed_costs_over_margin_ratio",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_referral_value.sql",
+        "and abs(window_customer_profit)",
+        "and (window_customer_profit)",
+        "referrals_keep_a_break_even_customer",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_lifecycle_stage.sql",
+        "when window_customer_profit < 0 and coalesce(clv, 0) <= {{ valuable_threshold }} then",
+        "when window_customer_profit < 0 then",
+        "lifecycle_stage_of_each_kind_of_customer",
+    ),
+    (
+        "models/marts/portfolio/rpt_retention_by_satisfaction.sql",
+        "and answers.surveyed_month < monthly.period_month",
+        "and answers.surveyed_month <= monthly.period_month",
+        "retention_by_satisfaction_counts_orders_after_the_answer",
+    ),
+    (
+        "models/marts/portfolio/fct_customer_product_mix.sql",
+        "when not is_unattributed and product_profit < 0 then 1",
+        "when not is_unattributed and product_profit <= 0 then 0",
+        "product_mix_one_profitable_two_unprofitable",
+    ),
+]
+
+
+@pytest.mark.slow
+def test_portfolio_unit_tests_fail_when_rules_are_broken(bank_warehouse: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
+        else:
+            shutil.copy2(source, project / name)
+    for path, original, broken, _ in PORTFOLIO_MUTATIONS:
+        target = project / path
+        text = target.read_text()
+        assert original in text, f"{path} no longer contains {original!r}; update this mutation"
+        target.write_text(text.replace(original, broken))
+    database = tmp_path / "bank.duckdb"
+    shutil.copy2(bank_warehouse, database)
+    environment = {
+        **os.environ,
+        "CUSTOMER_VALUE_DB": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    selection = [f"test_name:{unit_test}" for _, _, _, unit_test in PORTFOLIO_MUTATIONS]
+    arguments = [str(dbt), "test", "--select", *selection, "--project-dir", str(project)]
+    arguments += ["--profiles-dir", str(project), "--vars", "{as_of_date: '2023-12-31'}"]
+    result = subprocess.run(
+        arguments,
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0, (
+        f"every portfolio unit test passed with its rule broken:\n{result.stdout[-3000:]}"
+    )
+    still_passing = [
+        unit_test
+        for _, _, _, unit_test in PORTFOLIO_MUTATIONS
+        if unit_test not in result.stdout or f"::{unit_test} " in _passing_lines(result.stdout)
+    ]
+    assert not still_passing, f"still passed with their rule broken: {still_passing}\n{result.stdout[-3000:]}"
+
+
+def _passing_lines(stdout: str) -> str:
+    """The lines of dbt's output that report a passing test, joined."""
+    return "\n".join(line for line in stdout.splitlines() if " PASS " in line)
