@@ -220,7 +220,7 @@ def compare_tables(connection, expected: str, actual: str, keys: tuple[str, ...]
         f"from {expected} as e full outer join {actual} as a on {join}"
     ).fetchone()
     report["differing_rows"], report["unmatched_rows"] = row[0], row[1]
-    report["differing_columns"] = {name: count for name, count in zip(values, row[2:]) if count}
+    report["differing_columns"] = {name: count for name, count in zip(values, row[2:], strict=True) if count}
     report["equal"] = not report["column_differences"] and report["differing_rows"] == 0
     if not report["equal"] and values:
         sample = connection.execute(
@@ -429,8 +429,8 @@ def fit_comparison(timings: dict[str, dict], database: Path, args: argparse.Name
         "warehouse": {
             "seconds": warehouse_seconds,
             "models": list(FIT_MODELS),
-            "bgnbd": dict(zip(("r", "alpha", "a", "b", "log_likelihood"), bgnbd)),
-            "gamma_gamma": dict(zip(("p", "q", "gamma", "log_likelihood"), gamma_gamma)),
+            "bgnbd": dict(zip(("r", "alpha", "a", "b", "log_likelihood"), bgnbd, strict=True)),
+            "gamma_gamma": dict(zip(("p", "q", "gamma", "log_likelihood"), gamma_gamma, strict=True)),
         }
     }
     python = Path(args.peer_python) if args.peer_python else BENCH_PYTHON
