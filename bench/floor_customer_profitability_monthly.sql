@@ -3,8 +3,9 @@
 -- this project knows: no staging views, no intermediate tables, one pass per raw table, integer
 -- arithmetic for the equal-weight largest-remainder splits, DuckDB-only syntax (qualify, least,
 -- greatest, date_trunc, generate_series) where it helps. Same rules as the dbt models, with the
--- project's default vars (as_of_date null, active_window_months 6, days_in_year 365, reporting
--- currency USD, account_manager_role account_manager, all_segments_key all_segments); the benchmark
+-- project's default vars (active_window_months 6, days_in_year 365, reporting currency USD,
+-- account_manager_role account_manager, all_segments_key all_segments) and as_of_date from the DuckDB
+-- variable bench_as_of_date (unset: the latest order or activity date, as var as_of_date null); the benchmark
 -- checks that every row and column equals the mart to the cent before it compares times.
 -- Not part of the pipeline: it is run only by customer_value/bench.py, into schema bench_floor.
 create or replace table bench_floor.fct_customer_profitability_monthly as
@@ -82,10 +83,10 @@ bounds as (
             (select min(ordered_date) from order_lines),
             (select min(activity_date) from activities)
         )) as date) as first_month,
-        greatest(
+        coalesce(getvariable('bench_as_of_date'), greatest(
             (select max(ordered_date) from order_lines),
             (select max(activity_date) from activities)
-        ) as as_of_date
+        )) as as_of_date
 ),
 
 months as (

@@ -177,10 +177,15 @@ def _connect(database: Path, memory_limit: str, threads: int, read_only: bool = 
     return connection
 
 
-def run_floor(database: Path, memory_limit: str, threads: int, sql: Path = FLOOR_SQL) -> float:
-    """Build bench_floor.fct_customer_profitability_monthly from the raw tables; seconds it took."""
+def run_floor(
+    database: Path, memory_limit: str, threads: int, sql: Path = FLOOR_SQL, as_of_date: str | None = None
+) -> float:
+    """Build bench_floor.fct_customer_profitability_monthly from the raw tables; seconds it took.
+    `as_of_date` (YYYY-MM-DD) plays the part of the dbt var as_of_date (default: the latest data)."""
     with _connect(database, memory_limit, threads) as connection:
         connection.execute(f"create schema if not exists {FLOOR_SCHEMA}")
+        if as_of_date is not None:
+            connection.execute("set variable bench_as_of_date = cast(? as date)", [as_of_date])
         statement = sql.read_text()
         started = time.perf_counter()
         connection.execute(statement)
@@ -412,6 +417,15 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
     console.print(f"{customers:,} customers: incremental run: {result.incremental['note']}")
 
     result.fit = fit_comparison(timings, database, args)
+    if args.check_parameters:
+        difference = result.fit.get("max_parameter_relative_difference")
+        limit = TARGETS["parameter_relative_difference"]
+        if difference is None or difference > limit:
+            result.ok = False
+            console.print(
+                f"[bold red]the fits differ[/]: largest relative difference of lifetimes' parameters "
+                f"{difference} (limit {limit}); peer: {json.dumps(result.fit.get('peer'))[:500]}"
+            )
     return result
 
 
@@ -691,6 +705,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-peer", action="store_true", help="skip the lifetimes fit")
     parser.add_argument(
+        "--check-parameters",
+        action="store_true",
+        help="fail unless lifetimes ran and its parameters are within 0.5%% of the warehouse's",
+    )
+    parser.add_argument(
         "--peer-python", default=None, help="interpreter with lifetimes (default .venv-bench)"
     )
     parser.add_argument("--top", type=int, default=15, help="slowest models to list")
@@ -723,7 +742,9 @@ def main(argv: list[str] | None = None) -> int:
     print_report(results, checks, args.top)
     console.print(f"results written to {path}")
     if not all(result.ok for result in results):
-        console.print("[bold red]bench failed[/]: a step failed or the floor and the mart differ (above).")
+        console.print(
+            "[bold red]bench failed[/]: a step failed, the floor and the mart differ, or the fits differ."
+        )
         return 1
     return 0
 

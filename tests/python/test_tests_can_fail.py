@@ -194,3 +194,23 @@ def test_unit_test_fails_when_logic_is_broken(
     )
     assert result.returncode != 0, f"{unit_test} still passed with {path} broken:\n{result.stdout[-3000:]}"
     assert unit_test in result.stdout
+
+
+# --- issue 9: the benchmark's check that the floor equals the mart to the cent ---------------------------
+
+
+def test_bench_check_fails_when_the_floor_drops_float_income(bank_warehouse: Path, tmp_path: Path) -> None:
+    """make bench and make bench-smoke fail when the floor and the mart differ: a floor that forgets float
+    income differs from the bank example's mart in float income, net revenue and customer profit."""
+    from test_bench import floor_on_copy
+
+    from customer_value.bench import FLOOR_SQL
+
+    broken = tmp_path / "floor.sql"
+    text = FLOOR_SQL.read_text()
+    original = "case when rate_effect = 'income' then balance_value else 0 end as float_income"
+    assert original in text
+    broken.write_text(text.replace(original, "0 as float_income"))
+    report = floor_on_copy(bank_warehouse, tmp_path, sql=broken)
+    assert not report["equal"]
+    assert set(report["differing_columns"]) >= {"float_income", "net_revenue", "customer_profit"}
