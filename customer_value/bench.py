@@ -171,6 +171,7 @@ def _connect(database: Path, memory_limit: str, threads: int, read_only: bool = 
     connection = duckdb.connect(str(database), read_only=read_only)
     connection.execute(f"set memory_limit = '{memory_limit}'")
     connection.execute(f"set threads = {int(threads)}")
+    connection.execute("set preserve_insertion_order = false")  # as profiles.yml sets it for dbt
     temp = database.parent / "tmp"
     temp.mkdir(parents=True, exist_ok=True)
     connection.execute(f"set temp_directory = '{temp}'")
@@ -497,6 +498,7 @@ def targets(results: list[ScaleResult]) -> list[dict]:
         return []
     last = results[-1]
     build = last.steps.get("full_build") or last.steps.get("models_only_build") or {}
+    label = "full build" if "full_build" in last.steps else "build of seeds and models"
     checks = []
 
     def check(name: str, value, limit, passed) -> None:
@@ -520,21 +522,21 @@ def targets(results: list[ScaleResult]) -> list[dict]:
     )
     seconds = build.get("seconds")
     check(
-        "full build seconds",
+        f"{label} seconds",
         seconds,
         TARGETS["full_build_seconds"],
         None if seconds is None else seconds < TARGETS["full_build_seconds"],
     )
     peak = build.get("peak_bytes")
     check(
-        "full build peak memory (bytes)",
+        f"{label} peak memory (bytes)",
         peak,
         TARGETS["full_build_peak_bytes"],
         None if peak is None else peak < TARGETS["full_build_peak_bytes"],
     )
     share = last.incremental.get("share_of_full_build")
     check(
-        "incremental / full build",
+        f"incremental / {label}",
         share,
         TARGETS["incremental_share_of_full_build"],
         None if share is None else share < TARGETS["incremental_share_of_full_build"],
