@@ -34,8 +34,10 @@ order_lines as (
         cast(unit_price as decimal(18, 2)) as unit_price,
         cast(coalesce(discount_amount, 0) as decimal(18, 2)) as discount_amount,
         cast(ordered_at as date) as ordered_date
-    from raw.order_lines
-    qualify row_number() over (partition by order_line_id order by _loaded_at desc) = 1
+    from (
+        select * from raw.order_lines
+        qualify row_number() over (partition by order_line_id order by _loaded_at desc) = 1
+    ) as deduplicated
 ),
 
 activities as (
@@ -46,8 +48,10 @@ activities as (
         cast(duration_minutes as numeric(28, 6)) as duration_minutes,
         cast(units as integer) as units,
         cast(activity_at as date) as activity_date
-    from raw.activities
-    qualify row_number() over (partition by activity_id order by _loaded_at desc) = 1
+    from (
+        select * from raw.activities
+        qualify row_number() over (partition by activity_id order by _loaded_at desc) = 1
+    ) as deduplicated
 ),
 
 employees as (
