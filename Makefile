@@ -34,7 +34,7 @@ STAMP_SPARK := $(VENV_SPARK)/.installed
 SPARK_CUSTOMERS ?= 300
 
 .PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
-	lock lock-spark dashboard
+	lock lock-spark dashboard bench bench-smoke venv-bench lock-bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ run: $(STAMP)  ## generate demo data, load it, build everything and print the su
 	$(CV) summary
 	$(CV) dashboard --out $(DASHBOARD)
 
-test: lint test-dbt test-python  ## the whole test suite (CI runs it, then test-spark)
+test: lint test-dbt test-python bench-smoke  ## the whole test suite (CI runs it, then test-spark)
 
 lint: lint-python lint-sql  ## ruff on the Python, sqlfluff on the SQL
 
@@ -133,3 +133,45 @@ lock-spark:  ## re-resolve the Spark toolchain into requirements-spark.lock (on 
 	  echo '-r requirements.lock'; \
 	  /tmp/cv-lock-spark/bin/pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock); \
 	} > requirements-spark.lock
+
+# --- issue 9: benchmark ------------------------------------------------------------------------------
+# `make bench` times generation, load, the full dbt build (per model from run_results.json), the daily
+# incremental run (when the command line offers one) and peak memory of each step's process tree at each
+# scale of BENCH_CUSTOMERS; runs the floor (bench/floor_customer_profitability_monthly.sql) and checks it
+# equals the mart to the cent; fits lifetimes' BG/NBD + Gamma-Gamma (the peer, only in .venv-bench) on the
+# same customer summary. Data is generated once per scale under build/bench/ and kept; JSON in
+# build/bench/bench.json. Not part of CI: the 1M step takes many minutes.
+VENV_BENCH := .venv-bench
+BIN_BENCH := $(VENV_BENCH)/bin
+STAMP_BENCH := $(VENV_BENCH)/.installed
+BENCH_CUSTOMERS ?= 10000 100000 1000000
+BENCH_MEMORY_LIMIT ?= 6GB
+
+$(STAMP_BENCH): requirements.lock requirements-bench.lock pyproject.toml
+	test -d $(VENV_BENCH) || $(PYTHON) -m venv $(VENV_BENCH)
+	$(BIN_BENCH)/python -m pip install --quiet --upgrade pip
+	$(BIN_BENCH)/python -m pip install --quiet -r requirements-bench.lock
+	$(BIN_BENCH)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP_BENCH)
+
+venv-bench: $(STAMP_BENCH)  ## create .venv-bench (lifetimes, the benchmark's peer) from requirements-bench.lock
+
+bench: $(STAMP) $(STAMP_BENCH)  ## benchmark at BENCH_CUSTOMERS scales against the floor and lifetimes
+	$(BIN)/python -m customer_value.bench $(foreach n,$(BENCH_CUSTOMERS),--customers $(n)) \
+	  --memory-limit $(BENCH_MEMORY_LIMIT) --peer-python $(BIN_BENCH)/python --out build/bench
+
+# The same harness on 300 customers, seeds and models only (test-dbt runs the data and unit tests): fails
+# when the floor and the mart differ by a cent or lifetimes' parameters differ by more than 0.5%.
+bench-smoke: $(STAMP) $(STAMP_BENCH)  ## the benchmark at 300 customers (part of make test)
+	$(BIN)/python -m customer_value.bench --customers 300 --seed 7 --regenerate --models-only \
+	  --check-parameters --peer-python $(BIN_BENCH)/python --out build/bench-smoke
+
+lock-bench:  ## re-resolve the benchmark toolchain into requirements-bench.lock (on top of requirements.lock)
+	rm -rf /tmp/cv-lock-bench && $(PYTHON) -m venv /tmp/cv-lock-bench
+	/tmp/cv-lock-bench/bin/pip install --quiet -r requirements.lock lifetimes
+	{ echo '# Pinned lock of the benchmark environment (.venv-bench, `make bench`), on top of requirements.lock:'; \
+	  echo '# the lifetimes package, the peer the in-warehouse BG/NBD + Gamma-Gamma fit is timed against.'; \
+	  echo '# Regenerate with `make lock-bench`.'; \
+	  echo '-r requirements.lock'; \
+	  /tmp/cv-lock-bench/bin/pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock); \
+	} > requirements-bench.lock

@@ -369,3 +369,23 @@ def test_portfolio_unit_tests_fail_when_rules_are_broken(bank_warehouse: Path, t
 def _passing_lines(stdout: str) -> str:
     """The lines of dbt's output that report a passing test, joined."""
     return "\n".join(line for line in stdout.splitlines() if " PASS " in line)
+
+
+# --- issue 9: the benchmark's check that the floor equals the mart to the cent ---------------------------
+
+
+def test_bench_check_fails_when_the_floor_drops_float_income(bank_warehouse: Path, tmp_path: Path) -> None:
+    """make bench and make bench-smoke fail when the floor and the mart differ: a floor that forgets float
+    income differs from the bank example's mart in float income, net revenue and customer profit."""
+    from test_bench import floor_on_copy
+
+    from customer_value.bench import FLOOR_SQL
+
+    broken = tmp_path / "floor.sql"
+    text = FLOOR_SQL.read_text()
+    original = "case when rate_effect = 'income' then balance_value else 0 end as float_income"
+    assert original in text
+    broken.write_text(text.replace(original, "0 as float_income"))
+    report = floor_on_copy(bank_warehouse, tmp_path, sql=broken)
+    assert not report["equal"]
+    assert set(report["differing_columns"]) >= {"float_income", "net_revenue", "customer_profit"}

@@ -7,6 +7,14 @@ source as (
 
 ),
 
+deduplicated as (
+
+    -- De-duplicated on the raw columns, before renaming: the key and the load time are the same values
+    -- either way, and DuckDB de-duplicates the raw columns 3 to 4 times faster (issue 9).
+    {{ deduplicate('source', 'activity_id', '_loaded_at desc') }}
+
+),
+
 renamed as (
 
     select
@@ -20,13 +28,7 @@ renamed as (
         cast(activity_at as date) as activity_date,
         cast(activity_at as {{ dbt.type_timestamp() }}) as activity_at,
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
-    from source
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('renamed', 'activity_id', 'loaded_at desc') }}
+    from deduplicated
 
 )
 
@@ -41,4 +43,4 @@ select
     activity_date,
     activity_at,
     loaded_at
-from deduplicated
+from renamed

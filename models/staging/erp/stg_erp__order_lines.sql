@@ -7,6 +7,14 @@ source as (
 
 ),
 
+deduplicated as (
+
+    -- De-duplicated on the raw columns, before renaming: the key and the load time are the same values
+    -- either way, and DuckDB de-duplicates the raw columns 3 to 4 times faster (issue 9).
+    {{ deduplicate('source', 'order_line_id', '_loaded_at desc') }}
+
+),
+
 renamed as (
 
     select
@@ -22,13 +30,7 @@ renamed as (
         cast(ordered_at as date) as ordered_date,
         cast(ordered_at as {{ dbt.type_timestamp() }}) as ordered_at,
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
-    from source
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('renamed', 'order_line_id', 'loaded_at desc') }}
+    from deduplicated
 
 )
 
@@ -45,4 +47,4 @@ select
     ordered_date,
     ordered_at,
     loaded_at
-from deduplicated
+from renamed

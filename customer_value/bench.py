@@ -1,0 +1,755 @@
+"""`make bench` and `make bench-smoke` (issue 9): how long a nightly run takes at each scale, how much memory
+it needs, and how it compares with the floor (one hand-written DuckDB statement) and the peer (lifetimes).
+
+    python -m customer_value.bench --customers 10000 --customers 100000 [--customers 1000000]
+
+For each scale it generates the data once (kept under --out for the next run), then times, each in its own
+process whose whole process tree's resident memory is sampled: generation, load, the full `dbt build`
+(models, seeds, data and unit tests), and the daily incremental run when the command line offers one.
+From dbt's run_results.json it takes every node's time, the profitability path (the models
+fct_customer_profitability_monthly is built from) and the in-warehouse lifetime-value fit. It then runs
+the floor, bench/floor_customer_profitability_monthly.sql, on the same raw tables, checks that the floor's
+table equals the mart row for row to the cent (the run fails when not), and runs the peer
+(customer_value.bench_peer, in the benchmark environment) on the mart's customer summary.
+
+Output: tables on the terminal and one JSON file (--json, default <out>/bench.json). Peak memory is read
+from /proc, so the memory figures need Linux; elsewhere they are null.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from customer_value.config import PROJECT_DIR
+
+FLOOR_SQL = PROJECT_DIR / "bench" / "floor_customer_profitability_monthly.sql"
+FLOOR_SCHEMA = "bench_floor"
+MART = "marts.fct_customer_profitability_monthly"
+MART_NODE = "model.customer_value.fct_customer_profitability_monthly"
+KEY_COLUMNS = ("customer_id", "period_month")
+# The in-warehouse BG/NBD + Gamma-Gamma fit: the (x, t_x, T) grouping and the two searches. The customer
+# summary they start from is the peer's input too, so neither side is charged for it.
+FIT_MODELS = ("int_customer_rfm_groups", "int_bgnbd_parameters_fitted", "int_gamma_gamma_parameters_fitted")
+BENCH_PYTHON = PROJECT_DIR / ".venv-bench" / "bin" / "python"
+# Targets of issue 9, judged at TARGET_SCALE customers.
+TARGET_SCALE = 1_000_000
+TARGETS = {
+    "profitability_path_over_floor": 2.0,
+    "full_build_seconds": 600.0,
+    "full_build_peak_bytes": 8 * 1024**3,
+    "incremental_share_of_full_build": 0.10,
+    "fit_seconds_over_peer": 1.0,
+    "parameter_relative_difference": 0.005,
+}
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+# --- measuring a step --------------------------------------------------------------------------------
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        # the command name is in parentheses and may contain spaces: the ppid follows the last ')'
+        fields = stat[stat.rfind(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (0 where /proc is missing)."""
+    if not os.path.isdir("/proc"):
+        return 0
+    children = _children_map()
+    total, stack, page = 0, [root], os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float | None = None
+    peak_bytes: int | None = None
+    ok: bool = True
+    note: str = ""
+
+
+def measure(name: str, command: list[str], env: dict[str, str], log: Path, interval: float = 0.2) -> Step:
+    """Run `command`, its output to `log`; wall time and the peak resident memory of its process tree."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+        peak = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, tree_rss_bytes(process.pid))
+                stop.wait(interval)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        returncode = process.wait()
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    step = Step(name, seconds, peak or None, returncode == 0)
+    if returncode != 0:
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        step.note = f"exit {returncode}: " + " | ".join(tail)
+    return step
+
+
+# --- dbt's timings -----------------------------------------------------------------------------------
+
+
+def node_timings(target_dir: Path) -> dict[str, dict]:
+    """unique_id -> {name, resource_type, seconds, status} from run_results.json."""
+    results = json.loads((target_dir / "run_results.json").read_text())
+    timings = {}
+    for result in results["results"]:
+        unique_id = result["unique_id"]
+        timings[unique_id] = {
+            "name": unique_id.split(".")[-1],
+            "resource_type": unique_id.split(".")[0],
+            "seconds": result["execution_time"],
+            "status": result["status"],
+        }
+    return timings
+
+
+def model_ancestors(target_dir: Path, node: str) -> set[str]:
+    """The models `node` is built from, itself included (manifest.json's parent_map)."""
+    parents = json.loads((target_dir / "manifest.json").read_text())["parent_map"]
+    seen, stack = set(), [node]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(parents.get(current, []))
+    return {unique_id for unique_id in seen if unique_id.startswith("model.")}
+
+
+# --- the floor and the check to the cent -------------------------------------------------------------
+
+
+def _connect(database: Path, memory_limit: str, threads: int, read_only: bool = False):
+    import duckdb
+
+    connection = duckdb.connect(str(database), read_only=read_only)
+    connection.execute(f"set memory_limit = '{memory_limit}'")
+    connection.execute(f"set threads = {int(threads)}")
+    connection.execute("set preserve_insertion_order = false")  # as profiles.yml sets it for dbt
+    temp = database.parent / "tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    connection.execute(f"set temp_directory = '{temp}'")
+    return connection
+
+
+def run_floor(
+    database: Path, memory_limit: str, threads: int, sql: Path = FLOOR_SQL, as_of_date: str | None = None
+) -> float:
+    """Build bench_floor.fct_customer_profitability_monthly from the raw tables; seconds it took.
+    `as_of_date` (YYYY-MM-DD) plays the part of the dbt var as_of_date (default: the latest data)."""
+    with _connect(database, memory_limit, threads) as connection:
+        connection.execute(f"create schema if not exists {FLOOR_SCHEMA}")
+        if as_of_date is not None:
+            connection.execute("set variable bench_as_of_date = cast(? as date)", [as_of_date])
+        statement = sql.read_text()
+        started = time.perf_counter()
+        connection.execute(statement)
+        return time.perf_counter() - started
+
+
+def compare_tables(connection, expected: str, actual: str, keys: tuple[str, ...] = KEY_COLUMNS) -> dict:
+    """Compare two tables row for row on `keys`: same columns and types, same rows, every value equal
+    (decimals exactly, so to the cent). Returns counts of what differs; `equal` is true when nothing does."""
+
+    def columns(table: str) -> list[tuple[str, str]]:
+        schema, name = table.split(".")
+        return connection.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, name],
+        ).fetchall()
+
+    expected_columns, actual_columns = columns(expected), columns(actual)
+    report: dict = {
+        "expected": expected,
+        "actual": actual,
+        "expected_rows": connection.execute(f"select count(*) from {expected}").fetchone()[0],
+        "actual_rows": connection.execute(f"select count(*) from {actual}").fetchone()[0],
+        "column_differences": sorted(set(expected_columns) ^ set(actual_columns)),
+    }
+    shared = [name for name, _ in expected_columns if name in {n for n, _ in actual_columns}]
+    values = [name for name in shared if name not in keys]
+    join = " and ".join(f"e.{key} = a.{key}" for key in keys)
+    missing = f"e.{keys[0]} is null or a.{keys[0]} is null"
+    counts = ", ".join(
+        f"count(*) filter (where {missing} or e.{name} is distinct from a.{name})" for name in values
+    )
+    any_difference = " or ".join([missing] + [f"e.{name} is distinct from a.{name}" for name in values])
+    row = connection.execute(
+        f"select count(*) filter (where {any_difference}), count(*) filter (where {missing}), {counts} "
+        f"from {expected} as e full outer join {actual} as a on {join}"
+    ).fetchone()
+    report["differing_rows"], report["unmatched_rows"] = row[0], row[1]
+    report["differing_columns"] = {name: count for name, count in zip(values, row[2:], strict=True) if count}
+    report["equal"] = not report["column_differences"] and report["differing_rows"] == 0
+    if not report["equal"] and values:
+        sample = connection.execute(
+            f"select {', '.join(f'coalesce(e.{k}, a.{k})' for k in keys)}, "
+            + ", ".join(f"e.{name}, a.{name}" for name in report["differing_columns"] or values[:1])
+            + f" from {expected} as e full outer join {actual} as a on {join} where {any_difference} limit 3"
+        ).fetchall()
+        report["sample"] = [[str(value) for value in sample_row] for sample_row in sample]
+    return report
+
+
+# --- the daily incremental run -------------------------------------------------------------------------
+
+
+def incremental_command(args: argparse.Namespace, data_dir: Path) -> tuple[list[list[str]] | None, str]:
+    """The commands of a daily incremental run, or None and why there is none.
+
+    --incremental-command wins (a shell command; {data}, {increment}, {customers}, {seed} are filled in);
+    otherwise the run is detected: `customer-value generate --increment DATE` writes the next day's rows,
+    `load` and `build` then process them."""
+    increment_dir = data_dir.parent / "increment"
+    if args.incremental_command:
+        command = args.incremental_command.format(
+            data=data_dir, increment=increment_dir, customers=args.customers_now, seed=args.seed
+        )
+        return [["bash", "-c", command]], "--incremental-command"
+    cli = [sys.executable, "-m", "customer_value.cli"]
+    help_text = subprocess.run(
+        [*cli, "generate", "--help"], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    ).stdout
+    if "--increment" not in help_text:
+        return None, "not available: `customer-value generate` has no --increment option (issue 6)"
+    return [
+        [
+            *cli,
+            "generate",
+            "--customers",
+            str(args.customers_now),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(increment_dir),
+            "--increment",
+            args.increment_date,
+            "--quiet",
+        ],
+        [*cli, "load", "--from", str(increment_dir)],
+        [*cli, "build"],
+    ], "detected: generate --increment, load, build"
+
+
+# --- one scale --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScaleResult:
+    customers: int
+    steps: dict[str, dict] = field(default_factory=dict)
+    models: list[dict] = field(default_factory=list)
+    dbt: dict = field(default_factory=dict)
+    floor: dict = field(default_factory=dict)
+    incremental: dict = field(default_factory=dict)
+    fit: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
+    ok: bool = True
+
+
+def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
+    result = ScaleResult(customers)
+    root = args.out / f"c{customers}"
+    data_dir = root / "data"
+    database = root / "customer_value.duckdb"
+    target_dir = root / "target"
+    env = {
+        **os.environ,
+        "CUSTOMER_VALUE_DB": str(database),
+        "CUSTOMER_VALUE_MEMORY_LIMIT": args.memory_limit,
+        "CUSTOMER_VALUE_THREADS": str(args.threads),
+        "CUSTOMER_VALUE_TARGET": "dev",
+        "DBT_TARGET_PATH": str(target_dir),
+        "DBT_LOG_PATH": str(root / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "COLUMNS": "200",
+    }
+    cli = [sys.executable, "-m", "customer_value.cli"]
+    args.customers_now = customers
+
+    def record(step: Step) -> Step:
+        result.steps[step.name] = asdict(step)
+        if not step.ok:
+            result.ok = False
+            console.print(f"[bold red]{customers:,} customers: {step.name} failed[/]: {step.note}")
+        else:
+            console.print(f"{customers:,} customers: {step.name} {step.seconds:,.1f} s")
+        return step
+
+    marker = data_dir / "truth.json"
+    if marker.exists() and not args.regenerate:
+        result.steps["generate"] = asdict(Step("generate", None, None, True, f"reused {data_dir}"))
+    else:
+        command = [
+            *cli,
+            "generate",
+            "--customers",
+            str(customers),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(data_dir),
+            "--quiet",
+        ]
+        if not record(measure("generate", command, env, root / "generate.log")).ok:
+            return result
+    if database.exists():
+        database.unlink()
+    if not record(measure("load", [*cli, "load", "--from", str(data_dir)], env, root / "load.log")).ok:
+        return result
+    build_args = ["build"]
+    if args.models_only:
+        build_args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    name = "models_only_build" if args.models_only else "full_build"
+    command = [sys.executable, "-m", "customer_value.bench", "dbt", *build_args]
+    if not record(measure(name, command, env, root / f"{name}.log")).ok:
+        return result
+
+    timings = node_timings(target_dir)
+    path = model_ancestors(target_dir, MART_NODE)
+    by_type: dict[str, float] = {}
+    for timing in timings.values():
+        by_type[timing["resource_type"]] = by_type.get(timing["resource_type"], 0.0) + timing["seconds"]
+    result.dbt = {"seconds_by_resource_type": by_type, "nodes": len(timings)}
+    result.models = sorted(
+        (
+            {"model": t["name"], "seconds": t["seconds"], "profitability_path": uid in path}
+            for uid, t in timings.items()
+            if t["resource_type"] == "model"
+        ),
+        key=lambda model: -model["seconds"],
+    )
+    path_seconds = sum(timings[uid]["seconds"] for uid in path if uid in timings)
+
+    floor_seconds = run_floor(database, args.memory_limit, args.threads)
+    with _connect(database, args.memory_limit, args.threads, read_only=True) as connection:
+        comparison = compare_tables(connection, MART, f"{FLOOR_SCHEMA}.fct_customer_profitability_monthly")
+        result.rows = dict(
+            connection.execute(
+                "select 'order_lines', count(*) from raw.order_lines union all "
+                "select 'activities', count(*) from raw.activities union all "
+                "select 'invoices', count(*) from raw.invoices union all "
+                f"select 'profitability_monthly', count(*) from {MART}"
+            ).fetchall()
+        )
+    result.floor = {
+        "seconds": floor_seconds,
+        "profitability_path_seconds": path_seconds,
+        "profitability_path_models": len(path),
+        "ratio": path_seconds / floor_seconds if floor_seconds else None,
+        "comparison": comparison,
+    }
+    console.print(
+        f"{customers:,} customers: floor {floor_seconds:,.1f} s, profitability path {path_seconds:,.1f} s "
+        f"({len(path)} models), same to the cent: {comparison['equal']}"
+    )
+    if not comparison["equal"]:
+        result.ok = False
+        console.print(f"[bold red]the floor and the mart differ[/]: {json.dumps(comparison)[:2000]}")
+
+    commands, how = incremental_command(args, data_dir)
+    if commands is None:
+        result.incremental = {"available": False, "note": how}
+    else:
+        seconds, peak, ok, notes = 0.0, 0, True, []
+        for index, command in enumerate(commands):
+            step = measure(f"incremental_{index}", command, env, root / f"incremental_{index}.log")
+            seconds += step.seconds or 0.0
+            peak = max(peak, step.peak_bytes or 0)
+            ok = ok and step.ok
+            if not step.ok:
+                notes.append(step.note)
+                break
+        full = result.steps[name]["seconds"]
+        result.incremental = {
+            "available": ok,
+            "note": how if ok else f"{how}; failed: {' '.join(notes)}",
+            "seconds": seconds if ok else None,
+            "peak_bytes": peak or None,
+            "share_of_full_build": seconds / full if ok and full else None,
+        }
+    console.print(f"{customers:,} customers: incremental run: {result.incremental['note']}")
+
+    result.fit = fit_comparison(timings, database, args)
+    if args.check_parameters:
+        difference = result.fit.get("max_parameter_relative_difference")
+        limit = TARGETS["parameter_relative_difference"]
+        if difference is None or difference > limit:
+            result.ok = False
+            console.print(
+                f"[bold red]the fits differ[/]: largest relative difference of lifetimes' parameters "
+                f"{difference} (limit {limit}); peer: {json.dumps(result.fit.get('peer'))[:500]}"
+            )
+    return result
+
+
+def fit_comparison(timings: dict[str, dict], database: Path, args: argparse.Namespace) -> dict:
+    """The in-warehouse fit's seconds and parameters against lifetimes' on the same customer summary."""
+    warehouse_seconds = sum(t["seconds"] for t in timings.values() if t["name"] in FIT_MODELS)
+    with _connect(database, args.memory_limit, args.threads, read_only=True) as connection:
+        bgnbd = connection.execute(
+            "select r, alpha, a, b, log_likelihood from intermediate.int_bgnbd_parameters_fitted"
+        ).fetchone()
+        gamma_gamma = connection.execute(
+            "select p, q, gamma, log_likelihood from intermediate.int_gamma_gamma_parameters_fitted"
+        ).fetchone()
+    fit: dict = {
+        "warehouse": {
+            "seconds": warehouse_seconds,
+            "models": list(FIT_MODELS),
+            "bgnbd": dict(zip(("r", "alpha", "a", "b", "log_likelihood"), bgnbd, strict=True)),
+            "gamma_gamma": dict(zip(("p", "q", "gamma", "log_likelihood"), gamma_gamma, strict=True)),
+        }
+    }
+    python = Path(args.peer_python) if args.peer_python else BENCH_PYTHON
+    if args.no_peer:
+        fit["peer"] = {"available": False, "reason": "--no-peer"}
+        return fit
+    if not python.exists():
+        fit["peer"] = {"available": False, "reason": f"{python} does not exist: run `make venv-bench`"}
+        return fit
+    completed = subprocess.run(
+        [str(python), "-m", "customer_value.bench_peer", "--database", str(database)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        fit["peer"] = {"available": False, "reason": completed.stderr.strip()[-500:]}
+        return fit
+    peer = json.loads(completed.stdout.strip().splitlines()[-1])
+    fit["peer"] = peer
+    if peer.get("available"):
+        differences = {}
+        for model in ("bgnbd", "gamma_gamma"):
+            for key, value in peer[model]["parameters"].items():
+                ours = fit["warehouse"][model][key]
+                differences[f"{model}.{key}"] = abs(ours - value) / abs(value) if value else None
+        fit["parameter_relative_differences"] = differences
+        fit["max_parameter_relative_difference"] = max(v for v in differences.values() if v is not None)
+        peer_seconds = peer["bgnbd"]["seconds"] + peer["gamma_gamma"]["seconds"]
+        fit["peer_seconds"] = peer_seconds
+        fit["warehouse_over_peer"] = warehouse_seconds / peer_seconds if peer_seconds else None
+    return fit
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def _gb(value: int | None) -> str:
+    return "" if not value else f"{value / 1024**3:,.2f}"
+
+
+def _s(value: float | None) -> str:
+    return "" if value is None else f"{value:,.1f}"
+
+
+def targets(results: list[ScaleResult]) -> list[dict]:
+    """The issue's targets, judged on the largest scale run (they are set for TARGET_SCALE customers)."""
+    if not results:
+        return []
+    last = results[-1]
+    build = last.steps.get("full_build") or last.steps.get("models_only_build") or {}
+    label = "full build" if "full_build" in last.steps else "build of seeds and models"
+    checks = []
+
+    def check(name: str, value, limit, passed) -> None:
+        checks.append(
+            {
+                "target": name,
+                "value": value,
+                "limit": limit,
+                "met": passed,
+                "customers": last.customers,
+                "judged_at_target_scale": last.customers >= TARGET_SCALE,
+            }
+        )
+
+    ratio = last.floor.get("ratio")
+    check(
+        "profitability path / floor",
+        ratio,
+        TARGETS["profitability_path_over_floor"],
+        None if ratio is None else ratio <= TARGETS["profitability_path_over_floor"],
+    )
+    seconds = build.get("seconds")
+    check(
+        f"{label} seconds",
+        seconds,
+        TARGETS["full_build_seconds"],
+        None if seconds is None else seconds < TARGETS["full_build_seconds"],
+    )
+    peak = build.get("peak_bytes")
+    check(
+        f"{label} peak memory (bytes)",
+        peak,
+        TARGETS["full_build_peak_bytes"],
+        None if peak is None else peak < TARGETS["full_build_peak_bytes"],
+    )
+    share = last.incremental.get("share_of_full_build")
+    check(
+        f"incremental / {label}",
+        share,
+        TARGETS["incremental_share_of_full_build"],
+        None if share is None else share < TARGETS["incremental_share_of_full_build"],
+    )
+    over = last.fit.get("warehouse_over_peer")
+    check(
+        "in-warehouse fit / lifetimes",
+        over,
+        TARGETS["fit_seconds_over_peer"],
+        None if over is None else over <= TARGETS["fit_seconds_over_peer"],
+    )
+    difference = last.fit.get("max_parameter_relative_difference")
+    check(
+        "max parameter difference",
+        difference,
+        TARGETS["parameter_relative_difference"],
+        None if difference is None else difference <= TARGETS["parameter_relative_difference"],
+    )
+    return checks
+
+
+def print_report(results: list[ScaleResult], checks: list[dict], top: int) -> None:
+    out = Console() if Console().is_terminal else Console(width=180)
+    steps = Table(
+        title="make bench: seconds (peak GB of the process tree); x = growth over the previous scale "
+        "per customer (1.0 = linear)"
+    )
+    for heading in (
+        "customers",
+        "generate",
+        "load",
+        "full build",
+        "x",
+        "floor",
+        "path",
+        "path/floor",
+        "same to the cent",
+        "incremental",
+        "fit (warehouse)",
+        "fit (lifetimes)",
+    ):
+        steps.add_column(heading, justify="right")
+    previous = None
+    for result in results:
+        build = result.steps.get("full_build") or result.steps.get("models_only_build") or {}
+        growth = ""
+        if previous and build.get("seconds") and previous[1]:
+            growth = f"{(build['seconds'] / previous[1]) / (result.customers / previous[0]):.2f}"
+        previous = (result.customers, build.get("seconds"))
+
+        def cell(step: dict) -> str:
+            if not step:
+                return ""
+            if step.get("seconds") is None:
+                return step.get("note", "")
+            peak = f" ({_gb(step.get('peak_bytes'))})" if step.get("peak_bytes") else ""
+            return f"{step['seconds']:,.1f}{peak}"
+
+        incremental = result.incremental
+        steps.add_row(
+            f"{result.customers:,}",
+            cell(result.steps.get("generate", {})),
+            cell(result.steps.get("load", {})),
+            cell(build),
+            growth,
+            _s(result.floor.get("seconds")),
+            _s(result.floor.get("profitability_path_seconds")),
+            "" if result.floor.get("ratio") is None else f"{result.floor['ratio']:.2f}",
+            str(result.floor.get("comparison", {}).get("equal", "")),
+            _s(incremental.get("seconds")) if incremental.get("available") else "n/a",
+            _s(result.fit.get("warehouse", {}).get("seconds")),
+            _s(result.fit.get("peer_seconds")) if result.fit.get("peer", {}).get("available") else "n/a",
+        )
+    out.print(steps)
+    if results and results[-1].models:
+        last = results[-1]
+        models = Table(title=f"slowest models at {last.customers:,} customers (run_results.json)")
+        models.add_column("model")
+        models.add_column("seconds", justify="right")
+        models.add_column("profitability path")
+        for model in last.models[:top]:
+            models.add_row(
+                model["model"], f"{model['seconds']:,.1f}", "yes" if model["profitability_path"] else ""
+            )
+        out.print(models)
+    if checks:
+        table = Table(
+            title=f"targets (set for {TARGET_SCALE:,} customers; judged here at {checks[0]['customers']:,})"
+        )
+        for heading in ("target", "value", "limit", "met"):
+            table.add_column(heading, justify="left" if heading == "target" else "right")
+        for check in checks:
+            value, limit = check["value"], check["limit"]
+            if "bytes" in check["target"]:
+                value, limit = _gb(value), _gb(limit) + " GB"
+            elif isinstance(value, float):
+                value = f"{value:,.4g}"
+            met = {True: "yes", False: "[bold red]no[/]", None: "n/a"}[check["met"]]
+            table.add_row(check["target"], "" if value is None else str(value), str(limit), met)
+        out.print(table)
+
+
+def machine() -> dict:
+    info = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+    try:
+        with open("/proc/meminfo") as handle:
+            info["memory_bytes"] = int(handle.readline().split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import duckdb
+
+        info["duckdb"] = duckdb.__version__
+        info["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except ImportError:
+        pass
+    return info
+
+
+# --- command line ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["dbt"]:
+        # internal: one dbt command in this process, so that its time and memory are measured alone
+        from customer_value.dbt import DbtError, run_dbt
+
+        try:
+            run_dbt(argv[1:])
+        except DbtError as error:
+            console.print(f"[bold red]error:[/] {error}")
+            return 1
+        return 0
+    parser = argparse.ArgumentParser(description="Benchmark the pipeline against the floor and the peer.")
+    parser.add_argument("--customers", type=int, action="append", help="scale step (repeat for several)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "bench")
+    parser.add_argument("--json", type=Path, default=None, help="JSON results (default <out>/bench.json)")
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit of every step")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads of every step")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data even when it is there")
+    parser.add_argument(
+        "--models-only",
+        action="store_true",
+        help="dbt build of seeds and models only, no data or unit tests (bench-smoke)",
+    )
+    parser.add_argument(
+        "--incremental-command",
+        default=None,
+        help="shell command of the daily incremental run ({data}, {increment}, {customers}, {seed})",
+    )
+    parser.add_argument(
+        "--increment-date",
+        default="2026-11-01",
+        help="day the detected incremental run generates (the day after the data's end)",
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip the lifetimes fit")
+    parser.add_argument(
+        "--check-parameters",
+        action="store_true",
+        help="fail unless lifetimes ran and its parameters are within 0.5%% of the warehouse's",
+    )
+    parser.add_argument(
+        "--peer-python", default=None, help="interpreter with lifetimes (default .venv-bench)"
+    )
+    parser.add_argument("--top", type=int, default=15, help="slowest models to list")
+    args = parser.parse_args(argv)
+    scales = args.customers or [10_000, 100_000]
+    args.out = args.out.resolve()
+    started = datetime.now(timezone.utc)
+    before = machine()
+    results = []
+    for customers in scales:
+        result = run_scale(customers, args)
+        results.append(result)
+        if not result.ok:
+            break
+    checks = targets(results)
+    document = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": before,
+        "load_average_after": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "memory_limit": args.memory_limit,
+        "threads": args.threads,
+        "models_only": args.models_only,
+        "scales": [asdict(result) for result in results],
+        "targets": checks,
+    }
+    path = args.json or args.out / "bench.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, default=str))
+    print_report(results, checks, args.top)
+    console.print(f"results written to {path}")
+    if not all(result.ok for result in results):
+        console.print(
+            "[bold red]bench failed[/]: a step failed, the floor and the mart differ, or the fits differ."
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The benchmark harness (issue 9): its check that the floor equals the mart to the cent can fail, and the
+floor reproduces DOMAIN.md's bank example the pipeline builds (as of 31 December 2023)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customer_value.bench import FLOOR_SCHEMA, FLOOR_SQL, MART, compare_tables, run_floor, tree_rss_bytes
+
+TABLE = """
+create table {name} (
+    customer_id varchar, period_month date, customer_profit decimal(18, 2), order_count integer
+)
+"""
+ROWS = (
+    "insert into {name} values ('A', date '2024-01-01', 10.00, 1), ('A', date '2024-02-01', -2.50, 0), "
+    "('B', date '2024-01-01', 0.00, 0)"
+)
+
+
+@pytest.fixture
+def connection():
+    with duckdb.connect() as connection:
+        connection.execute("create schema e; create schema a")
+        for name in ("e.t", "a.t"):
+            connection.execute(TABLE.format(name=name))
+            connection.execute(ROWS.format(name=name))
+        yield connection
+
+
+def test_identical_tables_are_equal(connection) -> None:
+    report = compare_tables(connection, "e.t", "a.t")
+    assert report["equal"] and report["differing_rows"] == 0 and report["expected_rows"] == 3
+
+
+def test_one_cent_is_a_difference(connection) -> None:
+    connection.execute("update a.t set customer_profit = customer_profit + 0.01 where customer_id = 'B'")
+    report = compare_tables(connection, "e.t", "a.t")
+    assert not report["equal"]
+    assert report["differing_rows"] == 1 and report["differing_columns"] == {"customer_profit": 1}
+    assert report["sample"][0][:2] == ["B", "2024-01-01"]
+
+
+def test_a_missing_row_and_an_extra_row_are_differences(connection) -> None:
+    connection.execute("delete from a.t where period_month = date '2024-02-01'")
+    connection.execute("insert into a.t values ('C', date '2024-01-01', 0.00, 0)")
+    report = compare_tables(connection, "e.t", "a.t")
+    assert not report["equal"] and report["unmatched_rows"] == 2
+
+
+def test_a_changed_type_is_a_difference(connection) -> None:
+    connection.execute("alter table a.t alter order_count type bigint")
+    report = compare_tables(connection, "e.t", "a.t")
+    assert not report["equal"] and ("order_count", "BIGINT") in report["column_differences"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="peak memory is read from /proc")
+def test_process_tree_memory_is_measured() -> None:
+    assert tree_rss_bytes(os.getpid()) > 10 * 1024**2
+
+
+def floor_on_copy(bank_warehouse: Path, tmp_path: Path, sql: Path = FLOOR_SQL) -> dict:
+    database = tmp_path / "bank.duckdb"
+    shutil.copy(bank_warehouse, database)
+    run_floor(database, "1GB", 1, sql=sql, as_of_date="2023-12-31")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return compare_tables(connection, MART, f"{FLOOR_SCHEMA}.fct_customer_profitability_monthly")
+
+
+def test_floor_equals_the_mart_on_the_bank_example(bank_warehouse: Path, tmp_path: Path) -> None:
+    report = floor_on_copy(bank_warehouse, tmp_path)
+    assert report["equal"], report
+    assert report["expected_rows"] == 24
