@@ -76,10 +76,48 @@ def main() -> None:
     help="Months of history ending on --end-date.",
 )
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def generate(customers: int, seed: int, out_dir: Path, end_date, months: int, quiet: bool) -> None:
+# issue 6: daily deliveries, to simulate a scheduled pipeline
+@click.option(
+    "--cutoff",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Write only what the source systems had delivered by the end of this day (late and "
+    "not-yet-corrected rows as they stood then); load the days after it with --increment.",
+)
+@click.option(
+    "--increment",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Write only the delivery of this day: its new rows, late rows of earlier days and corrections "
+    "(load it with `customer-value load --from DIR --append`).",
+)
+def generate(
+    customers: int, seed: int, out_dir: Path, end_date, months: int, quiet: bool, cutoff, increment
+) -> None:
     """Generate a deterministic demo data set that looks like a real business."""
     from customer_value.generate import generate_dataset
 
+    if cutoff is not None or increment is not None:
+        from customer_value.generate.increments import generate_delivery
+
+        if cutoff is not None and increment is not None:
+            raise CliError("give --cutoff or --increment, not both.")
+        try:
+            counts = generate_delivery(
+                out_dir,
+                customers,
+                seed,
+                end_date.date(),
+                months,
+                cutoff=cutoff.date() if cutoff else None,
+                increment=increment.date() if increment else None,
+            )
+        except ValueError as error:
+            raise CliError(str(error)) from error
+        what = f"delivery of {increment.date()}" if increment else f"snapshot at the end of {cutoff.date()}"
+        rows = ", ".join(f"{rows:,} {name}" for name, rows in counts.items() if rows) or "no rows"
+        console.print(f"wrote the {what} ({rows}) to {out_dir}")
+        return
     summary = generate_dataset(
         out_dir=out_dir,
         customers=customers,
@@ -99,14 +137,31 @@ def generate(customers: int, seed: int, out_dir: Path, end_date, months: int, qu
     required=True,
     help="Folder with one Parquet or CSV file (or folder of files) per raw table.",
 )
-def load(source_dir: Path) -> None:
+@click.option(
+    "--append",
+    is_flag=True,
+    help="Upsert a delivery (issue 6): add its rows and replace rows with the same primary key; the "
+    "folder may hold any subset of the raw tables. DuckDB only.",
+)
+def load(source_dir: Path, append: bool = False) -> None:
     """Load raw files into the `raw` schema; all tables or none."""
-    from customer_value.load import LoadError, load_directory, load_directory_to_spark
+    from customer_value.load import LoadError, append_directory, load_directory, load_directory_to_spark
 
     settings = _settings()
     target_type = _target_type(settings)
     try:
-        if target_type == "spark":
+        if append:
+            if target_type != "duckdb":
+                raise CliError(f"--append loads into DuckDB only; target {settings.target} is {target_type}.")
+            counts = append_directory(
+                source_dir,
+                settings.database,
+                console=console,
+                memory_limit=settings.memory_limit,
+                threads=settings.threads,
+            )
+            where = f"{settings.database} (upserted by primary key)"
+        elif target_type == "spark":
             counts = load_directory_to_spark(source_dir, settings, console=console)
             where = f"Spark target {settings.target}"
         elif target_type == "duckdb":
