@@ -375,6 +375,41 @@ def parity(duckdb_path: Path, schema: str) -> None:
     )
 
 
+# --- issue 6: the scheduled run ---------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--inbox",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of deliveries, one sub-folder each (e.g. 2026-11-03/): those not loaded yet are upserted "
+    "in name order before the build.",
+)
+@click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models from scratch.")
+@click.option("--select", "select", default=None, help="dbt selection to build (default: everything).")
+@click.option("--exclude", "exclude", default=None, help="dbt selection to leave out.")
+def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclude: str | None) -> None:
+    """The daily run: load new deliveries, check source freshness, build, record it in ops.run_history.
+
+    Exit code 0: built and tested; 1: failed (load, freshness error or build: see the summary);
+    2: built, but rows arrived after their month left the lookback window (run with --full-refresh).
+    """
+    from customer_value.schedule import print_run_summary, scheduled_run
+
+    settings = _settings()
+    if _target_type(settings) != "duckdb":
+        raise CliError(
+            f"customer-value scheduled runs on DuckDB targets; on {settings.target}, schedule "
+            "`customer-value build` (the incremental models work there too)."
+        )
+    record = scheduled_run(
+        settings, inbox, console, full_refresh=full_refresh, select=select, exclude=exclude
+    )
+    print_run_summary(record, console)
+    sys.exit(record.exit_code)
+
+
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print as a Markdown table (for documentation).")
 def schema(markdown: bool) -> None:

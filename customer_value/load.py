@@ -533,7 +533,5 @@ def loaded_deliveries(database: Path) -> set[str]:
         ).fetchone()[0]
         if not present:
             return set()
-        return {
-            row[0]
-            for row in connection.execute(f"select distinct delivery from {OPS_SCHEMA}.loaded_deliveries")
-        }
+        rows = connection.execute(f"select distinct delivery from {OPS_SCHEMA}.loaded_deliveries").fetchall()
+        return {row[0] for row in rows}
