@@ -34,7 +34,7 @@ STAMP_SPARK := $(VENV_SPARK)/.installed
 SPARK_CUSTOMERS ?= 300
 
 .PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
-	lock lock-spark
+	lock lock-spark scheduled
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -122,3 +122,8 @@ lock-spark:  ## re-resolve the Spark toolchain into requirements-spark.lock (on 
 	  echo '-r requirements.lock'; \
 	  /tmp/cv-lock-spark/bin/pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock); \
 	} > requirements-spark.lock
+
+# issue 6: the daily run on an existing warehouse (see README, Running on a schedule)
+INBOX ?= data/inbox
+scheduled: $(STAMP)  ## load new deliveries from INBOX, check freshness, build incrementally, record the run
+	$(CV) scheduled --inbox $(INBOX)
