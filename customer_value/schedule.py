@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -63,7 +63,7 @@ class RunRecord:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _invoke(args: list[str], settings: Settings):
@@ -267,7 +267,10 @@ def print_run_summary(record: RunRecord, console: Console) -> None:
     table.add_row(
         "status", f"[bold {colour}]{record.status}[/] (exit code {record.exit_code}), {seconds:.0f}s"
     )
-    deliveries = ", ".join(f"{name} ({rows:,} rows)" for name, rows in record.deliveries.items())
+    loaded = list(record.deliveries.items())
+    deliveries = ", ".join(f"{name} ({rows:,} rows)" for name, rows in loaded[:3])
+    if len(loaded) > 3:
+        deliveries += f" and {len(loaded) - 3} more ({sum(rows for _, rows in loaded[3:]):,} rows)"
     table.add_row("deliveries loaded", deliveries or "none new")
     table.add_row(
         "source freshness",
