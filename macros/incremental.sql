@@ -31,11 +31,31 @@
     {#- First month an incremental run recomputes: the latest month the model already holds, minus
         `incremental_lookback_months` months. Measured from the model's own latest month (not from
         today), so a run after a pause recomputes everything since the last run as well. -#}
+    {{ return(adapter.dispatch('lookback_window_start', 'customer_value')()) }}
+{%- endmacro %}
+
+{% macro default__lookback_window_start() -%}
     {%- set lookback = positive_int_var('incremental_lookback_months') -%}
     (
         select coalesce({{ add_months('max(period_month)', -lookback) }}, cast('1900-01-01' as date))
         from {{ this }}
     )
+{%- endmacro %}
+
+{% macro spark__lookback_window_start() -%}
+    {#- Spark does not overwrite partitions of a table that the same statement reads ("Cannot overwrite a
+        path that is also being read from"), so the first month is read beforehand and written into the
+        query as a date. Unit tests (their `this` is a fixture) keep the subquery. -#}
+    {%- if execute and model.resource_type == 'model' -%}
+        {%- set lookback = positive_int_var('incremental_lookback_months') -%}
+        {%- set result = run_query(
+            'select cast(' ~ add_months('max(period_month)', -lookback) ~ ' as string) from ' ~ this
+        ) -%}
+        {%- set first_month = result.columns[0].values()[0] if result.rows | length > 0 else none -%}
+        cast('{{ first_month or '1900-01-01' }}' as date)
+    {%- else -%}
+        {{ customer_value.default__lookback_window_start() }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro in_lookback_window(column) -%}
