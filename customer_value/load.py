@@ -252,7 +252,7 @@ def load_directory(
     connection = _open(database, memory_limit, threads)
     try:
         statements = checked_selects(connection, found, _loaded_at(connection), console)
-        counts = _replace_tables(connection, statements, console)
+        counts = _replace_tables(connection, statements, console, replaces_history=True)
     finally:
         connection.close()
     return counts
@@ -313,7 +313,9 @@ def load_directory_to_spark(
                         "run-operation",
                         "load_raw_tables",
                         "--args",
-                        json.dumps({"location": location, "tables": columns}),
+                        json.dumps(
+                            {"location": location, "tables": columns, "drop_relations": INCREMENTAL_MODELS}
+                        ),
                     ],
                     settings,
                     quiet=True,
@@ -374,7 +376,10 @@ def _loaded_at(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _replace_tables(
-    connection: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], console: Console
+    connection: duckdb.DuckDBPyConnection,
+    statements: list[tuple[str, str]],
+    console: Console,
+    replaces_history: bool = False,
 ) -> dict[str, int]:
     """Replace each raw table with its select, all in one transaction; the rows loaded per table."""
     counts: dict[str, int] = {}
@@ -388,6 +393,8 @@ def _replace_tables(
                 counts[name] = connection.execute(
                     f"select count(*) from {RAW_SCHEMA}.{_quote(name)}"
                 ).fetchone()[0]
+        if replaces_history:
+            _drop_incremental_models(connection)
         connection.execute("commit")
     except BaseException as error:
         connection.execute("rollback")
@@ -415,6 +422,21 @@ def _require_values(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -
 
 # Schema of the operational tables: deliveries loaded and scheduled runs (customer_value.schedule).
 OPS_SCHEMA = "ops"
+# The incremental models (schema.table). A full load replaces the history they were built from, so it
+# drops them (in its transaction on DuckDB) and the next build creates them from all of the new data;
+# otherwise months outside their lookback window would keep the previous data set's figures.
+INCREMENTAL_MODELS = [
+    "intermediate.int_order_lines_costed",
+    "intermediate.int_sales_aggregated_to_customer_months",
+    "intermediate.int_activities_costed",
+    "intermediate.int_activity_costs_aggregated_to_customer_months",
+    "marts.fct_customer_profitability_monthly",
+]
+
+
+def _drop_incremental_models(connection: duckdb.DuckDBPyConnection) -> None:
+    for relation in INCREMENTAL_MODELS:
+        connection.execute(f"drop table if exists {relation}")
 
 
 def _find_present(directory: Path) -> dict[str, SourceFiles]:

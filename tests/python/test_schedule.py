@@ -295,3 +295,20 @@ def test_late_row_outside_the_lookback_window_is_reported_then_counted(week: dic
         assert (
             connection.execute("select count(*) from marts.rpt_late_rows_outside_lookback").fetchone()[0] == 0
         )
+
+
+def test_a_full_load_drops_the_incremental_models(tmp_path: Path) -> None:
+    """A full load replaces the history the incremental models were built from: they are dropped, so the
+    next build recreates them instead of keeping the old data set's months outside the window."""
+    generate_dataset(tmp_path / "data", 20, 3, END_DATE, 3, show_progress=False)
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema intermediate")
+        connection.execute("create table intermediate.int_order_lines_costed as select 1 as stale")
+        connection.execute("create table intermediate.int_customer_months as select 1 as kept")
+    run_cli(["load", "--from", str(tmp_path / "data")], database)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute("select table_name from information_schema.tables").fetchall()
+    tables = {row[0] for row in rows}
+    assert "int_order_lines_costed" not in tables
+    assert {"int_customer_months", "order_lines"} <= tables
