@@ -34,7 +34,7 @@ STAMP_SPARK := $(VENV_SPARK)/.installed
 SPARK_CUSTOMERS ?= 300
 
 .PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
-	lock lock-spark dashboard bench bench-smoke venv-bench lock-bench
+	lock lock-spark dashboard bench bench-smoke venv-bench lock-bench scheduled
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -175,3 +175,8 @@ lock-bench:  ## re-resolve the benchmark toolchain into requirements-bench.lock 
 	  echo '-r requirements.lock'; \
 	  /tmp/cv-lock-bench/bin/pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock); \
 	} > requirements-bench.lock
+
+# issue 6: the daily run on an existing warehouse (see README, Running on a schedule)
+INBOX ?= data/inbox
+scheduled: $(STAMP)  ## load new deliveries from INBOX, check freshness, build incrementally, record the run
+	$(CV) scheduled --inbox $(INBOX)

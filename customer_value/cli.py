@@ -76,10 +76,48 @@ def main() -> None:
     help="Months of history ending on --end-date.",
 )
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def generate(customers: int, seed: int, out_dir: Path, end_date, months: int, quiet: bool) -> None:
+# issue 6: daily deliveries, to simulate a scheduled pipeline
+@click.option(
+    "--cutoff",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Write only what the source systems had delivered by the end of this day (late and "
+    "not-yet-corrected rows as they stood then); load the days after it with --increment.",
+)
+@click.option(
+    "--increment",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Write only the delivery of this day: its new rows, late rows of earlier days and corrections "
+    "(load it with `customer-value load --from DIR --append`).",
+)
+def generate(
+    customers: int, seed: int, out_dir: Path, end_date, months: int, quiet: bool, cutoff, increment
+) -> None:
     """Generate a deterministic demo data set that looks like a real business."""
     from customer_value.generate import generate_dataset
 
+    if cutoff is not None or increment is not None:
+        from customer_value.generate.increments import generate_delivery
+
+        if cutoff is not None and increment is not None:
+            raise CliError("give --cutoff or --increment, not both.")
+        try:
+            counts = generate_delivery(
+                out_dir,
+                customers,
+                seed,
+                end_date.date(),
+                months,
+                cutoff=cutoff.date() if cutoff else None,
+                increment=increment.date() if increment else None,
+            )
+        except ValueError as error:
+            raise CliError(str(error)) from error
+        what = f"delivery of {increment.date()}" if increment else f"snapshot at the end of {cutoff.date()}"
+        rows = ", ".join(f"{rows:,} {name}" for name, rows in counts.items() if rows) or "no rows"
+        console.print(f"wrote the {what} ({rows}) to {out_dir}")
+        return
     summary = generate_dataset(
         out_dir=out_dir,
         customers=customers,
@@ -99,14 +137,31 @@ def generate(customers: int, seed: int, out_dir: Path, end_date, months: int, qu
     required=True,
     help="Folder with one Parquet or CSV file (or folder of files) per raw table.",
 )
-def load(source_dir: Path) -> None:
+@click.option(
+    "--append",
+    is_flag=True,
+    help="Upsert a delivery (issue 6): add its rows and replace rows with the same primary key; the "
+    "folder may hold any subset of the raw tables. DuckDB only.",
+)
+def load(source_dir: Path, append: bool = False) -> None:
     """Load raw files into the `raw` schema; all tables or none."""
-    from customer_value.load import LoadError, load_directory, load_directory_to_spark
+    from customer_value.load import LoadError, append_directory, load_directory, load_directory_to_spark
 
     settings = _settings()
     target_type = _target_type(settings)
     try:
-        if target_type == "spark":
+        if append:
+            if target_type != "duckdb":
+                raise CliError(f"--append loads into DuckDB only; target {settings.target} is {target_type}.")
+            counts = append_directory(
+                source_dir,
+                settings.database,
+                console=console,
+                memory_limit=settings.memory_limit,
+                threads=settings.threads,
+            )
+            where = f"{settings.database} (upserted by primary key)"
+        elif target_type == "spark":
             counts = load_directory_to_spark(source_dir, settings, console=console)
             where = f"Spark target {settings.target}"
         elif target_type == "duckdb":
@@ -394,6 +449,41 @@ def dashboard(out_file: Path, top: int) -> None:
     for note in page.skipped.values():
         console.print(f"[yellow]note:[/] {note}")
     console.print(f"wrote {len(page.charts)} charts to {out_file}; open it in a browser")
+
+
+# --- issue 6: the scheduled run ---------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--inbox",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of deliveries, one sub-folder each (e.g. 2026-11-03/): those not loaded yet are upserted "
+    "in name order before the build.",
+)
+@click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models from scratch.")
+@click.option("--select", "select", default=None, help="dbt selection to build (default: everything).")
+@click.option("--exclude", "exclude", default=None, help="dbt selection to leave out.")
+def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclude: str | None) -> None:
+    """The daily run: load new deliveries, check source freshness, build, record it in ops.run_history.
+
+    Exit code 0: built and tested; 1: failed (load, freshness error or build: see the summary);
+    2: built, but rows arrived after their month left the lookback window (run with --full-refresh).
+    """
+    from customer_value.schedule import print_run_summary, scheduled_run
+
+    settings = _settings()
+    if _target_type(settings) != "duckdb":
+        raise CliError(
+            f"customer-value scheduled runs on DuckDB targets; on {settings.target}, schedule "
+            "`customer-value build` (the incremental models work there too)."
+        )
+    record = scheduled_run(
+        settings, inbox, console, full_refresh=full_refresh, select=select, exclude=exclude
+    )
+    print_run_summary(record, console)
+    sys.exit(record.exit_code)
 
 
 @main.command()

@@ -252,7 +252,7 @@ def load_directory(
     connection = _open(database, memory_limit, threads)
     try:
         statements = checked_selects(connection, found, _loaded_at(connection), console)
-        counts = _replace_tables(connection, statements, console)
+        counts = _replace_tables(connection, statements, console, replaces_history=True)
     finally:
         connection.close()
     return counts
@@ -313,7 +313,9 @@ def load_directory_to_spark(
                         "run-operation",
                         "load_raw_tables",
                         "--args",
-                        json.dumps({"location": location, "tables": columns}),
+                        json.dumps(
+                            {"location": location, "tables": columns, "drop_relations": INCREMENTAL_MODELS}
+                        ),
                     ],
                     settings,
                     quiet=True,
@@ -374,7 +376,10 @@ def _loaded_at(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _replace_tables(
-    connection: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], console: Console
+    connection: duckdb.DuckDBPyConnection,
+    statements: list[tuple[str, str]],
+    console: Console,
+    replaces_history: bool = False,
 ) -> dict[str, int]:
     """Replace each raw table with its select, all in one transaction; the rows loaded per table."""
     counts: dict[str, int] = {}
@@ -388,6 +393,8 @@ def _replace_tables(
                 counts[name] = connection.execute(
                     f"select count(*) from {RAW_SCHEMA}.{_quote(name)}"
                 ).fetchone()[0]
+        if replaces_history:
+            _drop_incremental_models(connection)
         connection.execute("commit")
     except BaseException as error:
         connection.execute("rollback")
@@ -409,3 +416,144 @@ def _require_values(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -
     for name, row in zip(required, first_empty, strict=False):
         if row is not None:
             raise LoadError(f"{_row_label(files, files.path.name, int(row))}, column {name}: no value.")
+
+
+# --- issue 6: deliveries (daily increments) upserted into the raw tables ---------------------------------
+
+# Schema of the operational tables: deliveries loaded and scheduled runs (customer_value.schedule).
+OPS_SCHEMA = "ops"
+# The incremental models (schema.table). A full load replaces the history they were built from, so it
+# drops them (in its transaction on DuckDB) and the next build creates them from all of the new data;
+# otherwise months outside their lookback window would keep the previous data set's figures.
+INCREMENTAL_MODELS = [
+    "intermediate.int_order_lines_costed",
+    "intermediate.int_sales_aggregated_to_customer_months",
+    "intermediate.int_activities_costed",
+    "intermediate.int_activity_costs_aggregated_to_customer_months",
+    "marts.fct_customer_profitability_monthly",
+]
+
+
+def _drop_incremental_models(connection: duckdb.DuckDBPyConnection) -> None:
+    for relation in INCREMENTAL_MODELS:
+        connection.execute(f"drop table if exists {relation}")
+
+
+def _find_present(directory: Path) -> dict[str, SourceFiles]:
+    """The files of the raw tables a delivery folder has; every table is optional in a delivery."""
+    if not directory.is_dir():
+        raise LoadError(f"{directory}: no such folder.")
+    found = {
+        name: files
+        for name, table in raw_tables().items()
+        if (files := find_source_files(directory, table)) is not None
+    }
+    if not found:
+        raise LoadError(
+            f"{directory}: no file of any raw table (expected <table>.parquet, <table>.csv or a folder "
+            "<table>/ of files; run `customer-value schema` for the table names)."
+        )
+    return found
+
+
+def append_directory(
+    directory: Path,
+    database: Path,
+    console: Console | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    delivery: str | None = None,
+) -> dict[str, int]:
+    """Upsert a delivery: validate every file in `directory` like a full load, then, in one transaction,
+    delete the raw rows whose primary key (the contract's `meta.primary_key`) the delivery has and insert
+    the delivery's rows. A corrected row therefore replaces the earlier version; new rows are added;
+    tables without a file are left alone. The delivery is recorded in ops.loaded_deliveries under
+    `delivery` (default: the folder's name), in the same transaction.
+
+    The raw tables must exist (a full `customer-value load` first). Returns the rows loaded per table.
+    """
+    console = console or Console(stderr=True)
+    found = _find_present(directory)
+    tables = raw_tables()
+    connection = _open(database, memory_limit, threads)
+    try:
+        existing = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+            ).fetchall()
+        }
+        absent = sorted(set(tables) - existing)
+        if absent:
+            raise LoadError(
+                f"{database}: raw.{absent[0]} does not exist; load a whole data set first "
+                "(`customer-value load --from DIR`), then deliveries with --append."
+            )
+        loaded_at = _loaded_at(connection)
+        statements = checked_selects(connection, dict(found), loaded_at, console)
+        counts: dict[str, int] = {}
+        connection.execute("begin transaction")
+        try:
+            for name, select in statements:
+                key = tables[name].primary_key
+                if not key:
+                    raise LoadError(f"raw.{name} declares no meta.primary_key, so it cannot be upserted.")
+                keys = ", ".join(_quote(column) for column in key)
+                staged = _quote(f"__delivery_{name}")
+                connection.execute(f"create or replace temporary table {staged} as {select}")
+                connection.execute(
+                    f"delete from {RAW_SCHEMA}.{_quote(name)} where ({keys}) in (select {keys} from {staged})"
+                )
+                connection.execute(f"insert into {RAW_SCHEMA}.{_quote(name)} by name select * from {staged}")
+                counts[name] = connection.execute(f"select count(*) from {staged}").fetchone()[0]
+                connection.execute(f"drop table {staged}")
+            _record_delivery(connection, delivery or directory.name, directory, loaded_at, counts)
+            connection.execute("commit")
+        except BaseException as error:
+            connection.execute("rollback")
+            if isinstance(error, duckdb.Error):
+                raise LoadError(
+                    f"loading {directory} failed, nothing was changed: {_first_line(error)}"
+                ) from None
+            raise
+    finally:
+        connection.close()
+    return counts
+
+
+def _create_ops_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(f"create schema if not exists {OPS_SCHEMA}")
+    connection.execute(
+        f"create table if not exists {OPS_SCHEMA}.loaded_deliveries ("
+        "delivery varchar, source_folder varchar, loaded_at timestamp, table_name varchar, row_count bigint)"
+    )
+
+
+def _record_delivery(
+    connection: duckdb.DuckDBPyConnection,
+    delivery: str,
+    directory: Path,
+    loaded_at: str,
+    counts: dict[str, int],
+) -> None:
+    _create_ops_tables(connection)
+    connection.executemany(
+        f"insert into {OPS_SCHEMA}.loaded_deliveries values (?, ?, cast(? as timestamp), ?, ?)",
+        [[delivery, str(directory), loaded_at, name, rows] for name, rows in counts.items()],
+    )
+
+
+def loaded_deliveries(database: Path) -> set[str]:
+    """The names of the deliveries already upserted into `database` (empty when none or no database)."""
+    if not database.exists():
+        return set()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        present = connection.execute(
+            "select count(*) from information_schema.tables where table_schema = ? "
+            "and table_name = 'loaded_deliveries'",
+            [OPS_SCHEMA],
+        ).fetchone()[0]
+        if not present:
+            return set()
+        rows = connection.execute(f"select distinct delivery from {OPS_SCHEMA}.loaded_deliveries").fetchall()
+        return {row[0] for row in rows}

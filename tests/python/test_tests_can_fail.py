@@ -145,6 +145,21 @@ MUTATIONS = [
         "assert_log_gamma_matches_known_values",
         id="stirling series with a wrong term",
     ),
+    # issue 6: incremental runs recompute the lookback window, measured from the model's latest month
+    pytest.param(
+        "macros/incremental.sql",
+        "{{ column }} >= {{ lookback_window_start() }}",
+        "1 = 1",
+        "incremental_run_recomputes_the_lookback_window_only",
+        id="incremental run ignores the lookback window",
+    ),
+    pytest.param(
+        "macros/incremental.sql",
+        "add_months('max(period_month)', -lookback)",
+        "add_months('max(period_month)', 0)",
+        "incremental_run_recomputes_the_lookback_window_only",
+        id="incremental run without lookback loses late rows of last month",
+    ),
 ]
 
 

@@ -3,11 +3,14 @@
 -- with the logged duration when there is one, else the time equation of seeds/activity_types.csv
 -- (standard minutes + minutes per unit x units). Activities of a resource without capacity in the
 -- month get no rate: cost 0 and has_capacity_rate false, reported, not guessed.
+-- Incremental (issue 6): a scheduled run recomputes the months of the lookback window only.
+{{ config(**incremental_by_month_config()) }}
 with
 
 activities as (
 
     select * from {{ ref('stg_crm__activities') }}
+    where {{ in_lookback_window(month_of('activity_date')) }}
 
 ),
 
@@ -40,7 +43,8 @@ timed as (
         ) as activity_minutes,
         activities.duration_minutes is null as is_standard_time,
         activities.activity_date,
-        {{ month_of('activities.activity_date') }} as period_month
+        {{ month_of('activities.activity_date') }} as period_month,
+        activities.loaded_at
     from activities
     left join activity_types
         on activities.activity_type = activity_types.activity_type
@@ -64,7 +68,8 @@ final as (
         timed.is_standard_time,
         capacity.cost_per_minute is not null as has_capacity_rate,
         timed.activity_date,
-        timed.period_month
+        timed.period_month,
+        timed.loaded_at
     from timed
     left join capacity
         on

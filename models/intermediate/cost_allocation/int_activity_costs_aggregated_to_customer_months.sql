@@ -1,9 +1,12 @@
 -- Cost to serve per customer and month: the sum of its activities' TDABC costs.
+-- Incremental by month (issue 6).
+{{ config(**incremental_by_month_config()) }}
 with
 
 activities as (
 
     select * from {{ ref('int_activities_costed') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 

@@ -2,11 +2,14 @@
 -- gross = quantity x unit price; net = gross - discount (returns and credit notes are negative);
 -- cogs = quantity x the product's unit cost for sales and returns (returned goods go back to stock),
 -- nothing for credit notes.
+-- Incremental (issue 6): a scheduled run recomputes the months of the lookback window only.
+{{ config(**incremental_by_month_config()) }}
 with
 
 order_lines as (
 
     select * from {{ ref('stg_erp__order_lines') }}
+    where {{ in_lookback_window(month_of('ordered_date')) }}
 
 ),
 
@@ -51,7 +54,8 @@ converted as (
             as {{ type_money() }}
         ) as cogs,
         order_lines.ordered_date,
-        {{ month_of('order_lines.ordered_date') }} as period_month
+        {{ month_of('order_lines.ordered_date') }} as period_month,
+        order_lines.loaded_at
     from order_lines
     left join products
         on order_lines.product_id = products.product_id
@@ -77,7 +81,8 @@ final as (
         cast(gross_amount - discount_amount as {{ type_money() }}) as net_amount,
         cogs,
         ordered_date,
-        period_month
+        period_month,
+        loaded_at
     from converted
 
 )

@@ -1,10 +1,12 @@
 -- Sales per customer and month: gross sales, discounts, returns, credit notes, net sales, cost of
--- goods sold, and order and line counts.
+-- goods sold, and order and line counts. Incremental by month (issue 6).
+{{ config(**incremental_by_month_config()) }}
 with
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_costed') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 

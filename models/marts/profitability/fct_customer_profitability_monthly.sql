@@ -3,17 +3,22 @@
 --     gross margin        = net revenue - cost of goods sold
 --     contribution margin = gross margin - cost to serve - commercial costs
 --     customer profit     = contribution margin - allocated costs
+-- Incremental (issue 6): a scheduled run recomputes the months of the lookback window
+-- (incremental_lookback_months before the latest month built) and replaces exactly those months.
+{{ config(**incremental_by_month_config()) }}
 with
 
 customer_months as (
 
     select * from {{ ref('int_customer_months') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 
 amounts as (
 
     select * from {{ ref('int_customer_monthly_amounts_unioned') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 
