@@ -245,8 +245,8 @@ def incremental_command(args: argparse.Namespace, data_dir: Path) -> tuple[list[
     """The commands of a daily incremental run, or None and why there is none.
 
     --incremental-command wins (a shell command; {data}, {increment}, {customers}, {seed} are filled in);
-    otherwise the run is detected: `customer-value generate --increment DATE` writes the next day's rows,
-    `load` and `build` then process them."""
+    otherwise the run is detected: `customer-value generate --increment DATE` writes one day's delivery,
+    `load --append` upserts it and `build` runs the incremental models."""
     increment_dir = data_dir.parent / "increment"
     if args.incremental_command:
         command = args.incremental_command.format(
@@ -273,9 +273,9 @@ def incremental_command(args: argparse.Namespace, data_dir: Path) -> tuple[list[
             args.increment_date,
             "--quiet",
         ],
-        [*cli, "load", "--from", str(increment_dir)],
+        [*cli, "load", "--from", str(increment_dir), "--append"],
         [*cli, "build"],
-    ], "detected: generate --increment, load, build"
+    ], "detected: generate --increment, load --append, build"
 
 
 # --- one scale --------------------------------------------------------------------------------------
@@ -702,8 +702,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--increment-date",
-        default="2026-11-01",
-        help="day the detected incremental run generates (the day after the data's end)",
+        default="2026-10-31",
+        help="day whose delivery the detected incremental run generates and upserts (default: the data's "
+        "last day, delivered again: its rows, the late rows of earlier days, the corrections)",
     )
     parser.add_argument("--no-peer", action="store_true", help="skip the lifetimes fit")
     parser.add_argument(
