@@ -99,15 +99,20 @@ def generate(customers: int, seed: int, out_dir: Path, end_date, months: int, qu
     required=True,
     help="Folder with one Parquet or CSV file (or folder of files) per raw table.",
 )
-def load(source_dir: Path) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at the first value that does not cast (default: quarantine such rows into raw.load_rejects).",
+)
+def load(source_dir: Path, strict: bool = False) -> None:
     """Load raw files into the `raw` schema; all tables or none."""
-    from customer_value.load import LoadError, load_directory, load_directory_to_spark
+    from customer_value.load import LOAD_REJECTS, LoadError, load_directory, load_directory_to_spark
 
     settings = _settings()
     target_type = _target_type(settings)
     try:
         if target_type == "spark":
-            counts = load_directory_to_spark(source_dir, settings, console=console)
+            counts = load_directory_to_spark(source_dir, settings, console=console, strict=strict)
             where = f"Spark target {settings.target}"
         elif target_type == "duckdb":
             counts = load_directory(
@@ -116,6 +121,7 @@ def load(source_dir: Path) -> None:
                 console=console,
                 memory_limit=settings.memory_limit,
                 threads=settings.threads,
+                strict=strict,
             )
             where = str(settings.database)
         else:
@@ -125,8 +131,14 @@ def load(source_dir: Path) -> None:
             )
     except LoadError as error:
         raise CliError(str(error)) from error
+    rejected = counts.pop(LOAD_REJECTS, 0)
     total = sum(counts.values())
     console.print(f"loaded {len(counts)} raw tables, {total:,} rows, into {where}")
+    if rejected:
+        console.print(
+            f"[yellow]warning:[/] {rejected:,} rows have a value that does not cast to the contract's type; "
+            f"they are in raw.{LOAD_REJECTS} (and quality.rpt_rejected_rows after the build), not loaded."
+        )
 
 
 @main.command()
