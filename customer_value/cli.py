@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +39,20 @@ def _target_type(settings: Settings) -> str:
         return settings.target_type
     except ValueError as error:
         raise CliError(str(error)) from error
+
+
+@contextmanager
+def _published(settings: Settings) -> Iterator[Settings]:
+    """issue 10: settings whose DuckDB database is a private copy of the warehouse, published over it
+    atomically when the block succeeds (customer_value.publish); readers of the warehouse keep reading the
+    last good build meanwhile, and a failed or killed command leaves it as it was. Other targets: as is."""
+    if settings.target_type != "duckdb":
+        yield settings
+        return
+    from customer_value.publish import building_copy
+
+    with building_copy(settings.database) as work:
+        yield dataclasses.replace(settings, database=work)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,14 +132,15 @@ def load(source_dir: Path, strict: bool = False) -> None:
             counts = load_directory_to_spark(source_dir, settings, console=console, strict=strict)
             where = f"Spark target {settings.target}"
         elif target_type == "duckdb":
-            counts = load_directory(
-                source_dir,
-                settings.database,
-                console=console,
-                memory_limit=settings.memory_limit,
-                threads=settings.threads,
-                strict=strict,
-            )
+            with _published(settings) as working:
+                counts = load_directory(
+                    source_dir,
+                    working.database,
+                    console=console,
+                    memory_limit=settings.memory_limit,
+                    threads=settings.threads,
+                    strict=strict,
+                )
             where = str(settings.database)
         else:
             raise CliError(
@@ -158,8 +176,11 @@ def build(select: str | None, full_refresh: bool, dbt_vars: str | None) -> None:
         args.append("--full-refresh")
     if dbt_vars:
         args += ["--vars", dbt_vars]
+    settings = _settings()
+    _target_type(settings)
     try:
-        run_dbt(args, _settings())
+        with _published(settings) as working:
+            run_dbt(args, working)
     except DbtError as error:
         raise CliError(str(error)) from error
 
@@ -261,13 +282,14 @@ def run(
         ctx.invoke(load, source_dir=source_dir)
     else:
         try:
-            rows = load_transactions_file(
-                transactions_file,
-                settings.database,
-                console=console,
-                memory_limit=settings.memory_limit,
-                threads=settings.threads,
-            )
+            with _published(settings) as working:
+                rows = load_transactions_file(
+                    transactions_file,
+                    working.database,
+                    console=console,
+                    memory_limit=settings.memory_limit,
+                    threads=settings.threads,
+                )
         except LoadError as error:
             raise CliError(str(error)) from error
         console.print(f"loaded {rows:,} transactions from {transactions_file} into {settings.database}")
@@ -276,7 +298,8 @@ def run(
     if dbt_vars:
         args += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
     try:
-        run_dbt(args, settings)
+        with _published(settings) as working:
+            run_dbt(args, working)
     except DbtError as error:
         raise CliError(str(error)) from error
     if source_dir is not None:
