@@ -180,12 +180,10 @@ def _uncastable(files: SourceFiles, missing_optional: Iterable[str]) -> list[tup
     """Per contract column the file has: (name, SQL that is true when the row's value does not cast)."""
     missing = set(missing_optional)
     return [
-        (
-            c.name,
-            f"({_quote(c.name)} is not null and try_cast({_quote(c.name)} as {duckdb_type(c.data_type)}) is null)",
-        )
+        (c.name, f"({column} is not null and try_cast({column} as {duckdb_type(c.data_type)}) is null)")
         for c in files.table.columns
         if c.name not in missing
+        for column in [_quote(c.name)]
     ]
 
 
@@ -205,9 +203,8 @@ def _rejects_select(files: SourceFiles, missing_optional: Iterable[str], loaded_
 
     key = " || '|' || ".join(text(name) for name in table.primary_key) or "null"
     column_name = "case " + " ".join(f"when {sql} then {_literal(name)}" for name, sql in checks) + " end"
-    raw_value = (
-        "case " + " ".join(f"when {sql} then cast({_quote(name)} as varchar)" for name, sql in checks) + " end"
-    )
+    raw_value = " ".join(f"when {sql} then cast({_quote(name)} as varchar)" for name, sql in checks)
+    raw_value = f"case {raw_value} end"
     shown = [c.name for c in table.columns if c.name not in missing and not c.pii]
     raw_values = " || '; ' || ".join(f"{_literal(name + '=')} || {text(name)}" for name in shown) or "''"
     base = str(files.path.parent)

@@ -74,11 +74,11 @@ def test_every_raw_row_is_accepted_or_rejected(bad_warehouse) -> None:
         with (directory / f"{name}.csv").open() as handle:
             written = sum(1 for _ in handle) - 1
         loaded = _query(database, f"select count(*) from raw.{name}")[0][0]
-        unloadable = _query(database, "select count(*) from raw.load_rejects where table_name = ?", name)[0][0]
+        unloadable = _query(database, "select count(*) from raw.load_rejects where table_name = ?", name)[0][
+            0
+        ]
         assert written == loaded + unloadable, name
-    rejects = _query(
-        database, "select sum(rejected_rows) from quality.rpt_rejected_rows_summary"
-    )[0][0]
+    rejects = _query(database, "select sum(rejected_rows) from quality.rpt_rejected_rows_summary")[0][0]
     assert rejects == _query(database, "select count(*) from quality.rpt_rejected_rows")[0][0]
 
 
@@ -94,7 +94,9 @@ def test_the_rest_of_the_data_still_builds(bad_warehouse) -> None:
         "select table_name, column_name from information_schema.columns "
         "where table_schema = 'marts' and data_type = 'DOUBLE'",
     ):
-        bad = _query(database, f'select count(*) from marts."{table}" where isinf("{column}") or isnan("{column}")')
+        bad = _query(
+            database, f'select count(*) from marts."{table}" where isinf("{column}") or isnan("{column}")'
+        )
         assert bad[0][0] == 0, f"marts.{table}.{column} has infinity or NaN"
 
 
