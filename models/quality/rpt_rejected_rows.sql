@@ -6,18 +6,18 @@ with
 
 quarantined as (
     {% for t in tables %}
-    select
-        '{{ t.source }}' as source_name,
-        '{{ t.table }}' as table_name,
-        row_key,
-        reject_reason as reason_code,
-        row_amount,
-        raw_values,
-        cast(_source_file as {{ dbt.type_string() }}) as source_file,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
-    from {{ ref('base_' ~ t.source ~ '__' ~ t.table) }}
-    where reject_reason is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ t.source }}' as source_name,
+            '{{ t.table }}' as table_name,
+            row_key,
+            reject_reason as reason_code,
+            row_amount,
+            raw_values,
+            cast(_source_file as {{ dbt.type_string() }}) as source_file,
+            cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+        from {{ ref('base_' ~ t.source ~ '__' ~ t.table) }}
+        where reject_reason is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -5,11 +5,11 @@ with
 
 raw_counts as (
     {% for t in tables %}
-    select
-        '{{ t.table }}' as table_name,
-        count(*) as delivered_rows
-    from {{ ref('base_' ~ t.source ~ '__' ~ t.table) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ t.table }}' as table_name,
+            count(*) as delivered_rows
+        from {{ ref('base_' ~ t.source ~ '__' ~ t.table) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -7,12 +7,12 @@ with
 
 raw_totals as (
     {% for t in tables %}
-    select
-        '{{ t.table }}' as table_name,
-        count(*) as row_count,
-        {% if t.amount %}sum({{ t.raw_amount }}){% else %}0{% endif %} as amount
-    from {{ source(t.source, t.table) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ t.table }}' as table_name,
+            count(*) as row_count,
+            {% if t.amount %}sum({{ t.raw_amount }}){% else %}0{% endif %} as amount
+        from {{ source(t.source, t.table) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -28,12 +28,12 @@ unloadable as (
 
 accepted as (
     {% for t in tables %}
-    select
-        '{{ t.table }}' as table_name,
-        count(*) as row_count,
-        {% if t.amount %}sum({{ t.amount }}){% else %}0{% endif %} as amount
-    from {{ ref(t.staging) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ t.table }}' as table_name,
+            count(*) as row_count,
+            {% if t.amount %}sum({{ t.amount }}){% else %}0{% endif %} as amount
+        from {{ ref(t.staging) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -11,7 +11,10 @@ source as (
 
 customers as (
 
-    select customer_id, acquisition_date from {{ ref('stg_erp__customers') }}
+    select
+        customer_id,
+        acquisition_date
+    from {{ ref('stg_erp__customers') }}
 
 ),
 

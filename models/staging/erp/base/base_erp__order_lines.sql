@@ -13,7 +13,10 @@ source as (
 
 customers as (
 
-    select customer_id, acquisition_date from {{ ref('stg_erp__customers') }}
+    select
+        customer_id,
+        acquisition_date
+    from {{ ref('stg_erp__customers') }}
 
 ),
 
@@ -44,7 +47,8 @@ checked as (
             when cast(source.ordered_at as date) > cast(source._loaded_at as date) then 'future_date'
             when cast(source.ordered_at as date) < customers.acquisition_date then 'before_customer'
         end as check_reason,
-        cast(source.quantity * source.unit_price - coalesce(source.discount_amount, 0) as {{ type_money() }}) as row_amount
+        cast(source.quantity * source.unit_price - coalesce(source.discount_amount, 0) as {{ type_money() }})
+            as row_amount
     from source
     left join customers on source.customer_id = customers.customer_id
     left join products on source.product_id = products.product_id

@@ -12,7 +12,11 @@ source as (
 
 invoices as (
 
-    select invoice_id, customer_id, invoice_amount from {{ ref('stg_erp__invoices') }}
+    select
+        invoice_id,
+        customer_id,
+        invoice_amount
+    from {{ ref('stg_erp__invoices') }}
 
 ),
 
