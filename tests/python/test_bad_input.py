@@ -119,3 +119,19 @@ def test_a_high_reject_rate_fails_naming_table_and_reason(bad_warehouse, tmp_pat
     assert "raw.order_lines: 1 of" in result.stdout and "rejected as unknown_currency" in result.stdout, (
         result.stdout[-3000:]
     )
+
+
+def test_readme_lists_every_reason_code() -> None:
+    """The README's table of bad input names every reason code rpt_rejected_rows accepts."""
+    import yaml
+    from conftest import PROJECT_DIR
+
+    models = yaml.safe_load((PROJECT_DIR / "models/quality/_quality__models.yml").read_text())["models"]
+    column = next(c for c in models[0]["columns"] if c["name"] == "reason_code")
+    codes = next(t for t in column["data_tests"] if isinstance(t, dict))["accepted_values"]["arguments"][
+        "values"
+    ]
+    readme = (PROJECT_DIR / "README.md").read_text()
+    section = readme[readme.index("## Bad input, faults and readers") :]
+    assert [code for code in codes if f"`{code}`" not in section] == []
+    assert {bad.reason for bad in BAD_INPUT_CLASSES} <= set(codes)
