@@ -161,17 +161,27 @@ def load(source_dir: Path, strict: bool = False) -> None:
 
 @main.command()
 @click.option("--select", "select", default=None, help="dbt selection (default: everything).")
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    help="dbt exclusion, e.g. resource_type:unit_test (repeatable).",
+)
 @click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
 @click.option(
     "--vars", "dbt_vars", default=None, help="dbt vars as YAML, e.g. \"{as_of_date: '2026-06-30'}\"."
 )
-def build(select: str | None, full_refresh: bool, dbt_vars: str | None) -> None:
+def build(
+    select: str | None, full_refresh: bool, dbt_vars: str | None, exclude: tuple[str, ...] = ()
+) -> None:
     """Run `dbt build`: seeds, models, data tests and unit tests."""
     from customer_value.dbt import DbtError, run_dbt
 
     args = ["build"]
     if select:
         args += ["--select", select]
+    if exclude:
+        args += ["--exclude", *exclude]
     if full_refresh:
         args.append("--full-refresh")
     if dbt_vars:

@@ -202,6 +202,21 @@ BAD_INPUT_CLASSES: tuple[BadInputClass, ...] = (
 )
 
 
+# Not bad rows but a case that must not divide by zero: every employee of one resource (a team with
+# activities) works 0 FTE, so the resource has no capacity and its activities no rate.
+ZERO_CAPACITY = "zero_capacity_resource"
+
+
+def _zero_capacity(tables: dict[str, list[Row]]) -> str:
+    staffed = {row["resource_id"] for row in tables["employees"] if row["resource_id"]}
+    used = [row["resource_id"] for row in tables["activities"] if row["resource_id"] in staffed]
+    resource = sorted(set(used))[0]
+    for row in tables["employees"]:
+        if row["resource_id"] == resource:
+            row["fte"] = "0"
+    return resource
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -241,6 +256,7 @@ def write_bad_dataset(out_dir: Path, customers: int = 150, seed: int = 11) -> di
         key_column = raw_tables()[bad.table].primary_key[0]
         keys = [row[key_column] for row in rows] + bad.original_keys(tables)
         expected[bad.name] = keys
+    expected[ZERO_CAPACITY] = [_zero_capacity(tables)]
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, table in raw_tables().items():
         columns = [c.name for c in table.columns]

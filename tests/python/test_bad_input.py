@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 
 from customer_value.contract import raw_tables
-from customer_value.generate.bad_data import BAD_INPUT_CLASSES, write_bad_dataset
+from customer_value.generate.bad_data import BAD_INPUT_CLASSES, ZERO_CAPACITY, write_bad_dataset
 
 STAGING = {
     "order_lines": ("stg_erp__order_lines", "order_line_id"),
@@ -98,6 +98,33 @@ def test_the_rest_of_the_data_still_builds(bad_warehouse) -> None:
             database, f'select count(*) from marts."{table}" where isinf("{column}") or isnan("{column}")'
         )
         assert bad[0][0] == 0, f"marts.{table}.{column} has infinity or NaN"
+
+
+def test_a_resource_without_capacity_is_reported_not_divided_by(bad_warehouse) -> None:
+    """A team whose employees all work 0 FTE: no rate (null, not infinity), its activities cost 0 and
+    are flagged, and its minutes are reported as unrated in rpt_unused_capacity_monthly."""
+    database, expected = bad_warehouse
+    (resource,) = expected[ZERO_CAPACITY]
+    rated = _query(
+        database,
+        "select count(*) filter (where cost_per_minute is not null), count(*) "
+        "from intermediate.int_resource_capacity_costs where resource_id = ?",
+        resource,
+    )[0]
+    assert rated[0] == 0 and rated[1] > 0
+    unrated = _query(
+        database,
+        "select sum(unrated_minutes) from marts.rpt_unused_capacity_monthly where resource_id = ?",
+        resource,
+    )[0][0]
+    assert unrated and unrated > 0
+    costs = _query(
+        database,
+        "select count(*), sum(activity_cost) from intermediate.int_activities_costed "
+        "where resource_id = ? and not has_capacity_rate",
+        resource,
+    )[0]
+    assert costs[0] > 0 and costs[1] == 0
 
 
 def test_a_high_reject_rate_fails_naming_table_and_reason(bad_warehouse, tmp_path: Path) -> None:

@@ -25,7 +25,15 @@ from customer_value.publish import building_copy, remove_stale_copies, working_c
 MARTS_CHECK = "select count(*), sum(customer_profit) from marts.fct_customer_profitability_monthly"
 BANK_VARS = "{as_of_date: '2023-12-31'}"
 # Seeds and models without their tests (make test runs those): what matters here is writing the marts.
-BUILD = ["build", "--vars", BANK_VARS, "--exclude", "resource_type:test", "resource_type:unit_test"]
+BUILD = [
+    "build",
+    "--vars",
+    BANK_VARS,
+    "--exclude",
+    "resource_type:test",
+    "--exclude",
+    "resource_type:unit_test",
+]
 
 
 def _environment(database: Path) -> dict[str, str]:
