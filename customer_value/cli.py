@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +39,20 @@ def _target_type(settings: Settings) -> str:
         return settings.target_type
     except ValueError as error:
         raise CliError(str(error)) from error
+
+
+@contextmanager
+def _published(settings: Settings) -> Iterator[Settings]:
+    """issue 10: settings whose DuckDB database is a private copy of the warehouse, published over it
+    atomically when the block succeeds (customer_value.publish); readers of the warehouse keep reading the
+    last good build meanwhile, and a failed or killed command leaves it as it was. Other targets: as is."""
+    if settings.target_type != "duckdb":
+        yield settings
+        return
+    from customer_value.publish import building_copy
+
+    with building_copy(settings.database) as work:
+        yield dataclasses.replace(settings, database=work)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,9 +160,20 @@ def generate(
     help="Upsert a delivery (issue 6): add its rows and replace rows with the same primary key; the "
     "folder may hold any subset of the raw tables. DuckDB only.",
 )
-def load(source_dir: Path, append: bool = False) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at the first value that does not cast (default: quarantine such rows into raw.load_rejects).",
+)
+def load(source_dir: Path, append: bool = False, strict: bool = False) -> None:
     """Load raw files into the `raw` schema; all tables or none."""
-    from customer_value.load import LoadError, append_directory, load_directory, load_directory_to_spark
+    from customer_value.load import (
+        LOAD_REJECTS,
+        LoadError,
+        append_directory,
+        load_directory,
+        load_directory_to_spark,
+    )
 
     settings = _settings()
     target_type = _target_type(settings)
@@ -153,25 +181,29 @@ def load(source_dir: Path, append: bool = False) -> None:
         if append:
             if target_type != "duckdb":
                 raise CliError(f"--append loads into DuckDB only; target {settings.target} is {target_type}.")
-            counts = append_directory(
-                source_dir,
-                settings.database,
-                console=console,
-                memory_limit=settings.memory_limit,
-                threads=settings.threads,
-            )
+            with _published(settings) as working:
+                counts = append_directory(
+                    source_dir,
+                    working.database,
+                    console=console,
+                    memory_limit=settings.memory_limit,
+                    threads=settings.threads,
+                    strict=strict,
+                )
             where = f"{settings.database} (upserted by primary key)"
         elif target_type == "spark":
-            counts = load_directory_to_spark(source_dir, settings, console=console)
+            counts = load_directory_to_spark(source_dir, settings, console=console, strict=strict)
             where = f"Spark target {settings.target}"
         elif target_type == "duckdb":
-            counts = load_directory(
-                source_dir,
-                settings.database,
-                console=console,
-                memory_limit=settings.memory_limit,
-                threads=settings.threads,
-            )
+            with _published(settings) as working:
+                counts = load_directory(
+                    source_dir,
+                    working.database,
+                    console=console,
+                    memory_limit=settings.memory_limit,
+                    threads=settings.threads,
+                    strict=strict,
+                )
             where = str(settings.database)
         else:
             raise CliError(
@@ -180,29 +212,48 @@ def load(source_dir: Path, append: bool = False) -> None:
             )
     except LoadError as error:
         raise CliError(str(error)) from error
+    rejected = counts.pop(LOAD_REJECTS, 0)
     total = sum(counts.values())
     console.print(f"loaded {len(counts)} raw tables, {total:,} rows, into {where}")
+    if rejected:
+        console.print(
+            f"[yellow]warning:[/] {rejected:,} rows have a value that does not cast to the contract's type; "
+            f"they are in raw.{LOAD_REJECTS} (and quality.rpt_rejected_rows after the build), not loaded."
+        )
 
 
 @main.command()
 @click.option("--select", "select", default=None, help="dbt selection (default: everything).")
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    help="dbt exclusion, e.g. resource_type:unit_test (repeatable).",
+)
 @click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
 @click.option(
     "--vars", "dbt_vars", default=None, help="dbt vars as YAML, e.g. \"{as_of_date: '2026-06-30'}\"."
 )
-def build(select: str | None, full_refresh: bool, dbt_vars: str | None) -> None:
+def build(
+    select: str | None, full_refresh: bool, dbt_vars: str | None, exclude: tuple[str, ...] = ()
+) -> None:
     """Run `dbt build`: seeds, models, data tests and unit tests."""
     from customer_value.dbt import DbtError, run_dbt
 
     args = ["build"]
     if select:
         args += ["--select", select]
+    if exclude:
+        args += ["--exclude", *exclude]
     if full_refresh:
         args.append("--full-refresh")
     if dbt_vars:
         args += ["--vars", dbt_vars]
+    settings = _settings()
+    _target_type(settings)
     try:
-        run_dbt(args, _settings())
+        with _published(settings) as working:
+            run_dbt(args, working)
     except DbtError as error:
         raise CliError(str(error)) from error
 
@@ -308,13 +359,14 @@ def run(
         ctx.invoke(load, source_dir=source_dir)
     else:
         try:
-            rows = load_transactions_file(
-                transactions_file,
-                settings.database,
-                console=console,
-                memory_limit=settings.memory_limit,
-                threads=settings.threads,
-            )
+            with _published(settings) as working:
+                rows = load_transactions_file(
+                    transactions_file,
+                    working.database,
+                    console=console,
+                    memory_limit=settings.memory_limit,
+                    threads=settings.threads,
+                )
         except LoadError as error:
             raise CliError(str(error)) from error
         console.print(f"loaded {rows:,} transactions from {transactions_file} into {settings.database}")
@@ -323,7 +375,8 @@ def run(
     if dbt_vars:
         args += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
     try:
-        run_dbt(args, settings)
+        with _published(settings) as working:
+            run_dbt(args, working)
     except DbtError as error:
         raise CliError(str(error)) from error
     if source_dir is not None:
@@ -471,7 +524,9 @@ def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclud
     Exit code 0: built and tested; 1: failed (load, freshness error or build: see the summary);
     2: built, but rows arrived after their month left the lookback window (run with --full-refresh).
     """
-    from customer_value.schedule import print_run_summary, scheduled_run
+    import duckdb
+
+    from customer_value.schedule import EXIT_FAILED, print_run_summary, record_run, scheduled_run
 
     settings = _settings()
     if _target_type(settings) != "duckdb":
@@ -479,9 +534,26 @@ def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclud
             f"customer-value scheduled runs on DuckDB targets; on {settings.target}, schedule "
             "`customer-value build` (the incremental models work there too)."
         )
-    record = scheduled_run(
-        settings, inbox, console, full_refresh=full_refresh, select=select, exclude=exclude
-    )
+
+    class _Failed(Exception):
+        """The run failed: its working copy is not published (issue 10)."""
+
+    record = None
+    try:
+        # the run works on a private copy, published only when it did not fail, so readers keep the
+        # last good build and a failed run changes nothing but the run history
+        with _published(settings) as working:
+            record = scheduled_run(
+                working, inbox, console, full_refresh=full_refresh, select=select, exclude=exclude
+            )
+            if record.exit_code == EXIT_FAILED:
+                raise _Failed
+    except _Failed:
+        try:
+            if settings.database.exists():
+                record_run(record, settings.database)
+        except duckdb.Error as error:
+            console.print(f"[yellow]note:[/] could not record the failed run in {settings.database}: {error}")
     print_run_summary(record, console)
     sys.exit(record.exit_code)
 

@@ -25,7 +25,13 @@ import duckdb
 from rich.console import Console
 
 from customer_value.config import RAW_SCHEMA, Settings
-from customer_value.contract import LOADER_COLUMNS, RawTable, raw_tables, transactions_table
+from customer_value.contract import (
+    LOADER_COLUMNS,
+    RawTable,
+    declared_tables,
+    raw_tables,
+    transactions_table,
+)
 
 # Declared (engine-neutral) type names mapped to DuckDB's; anything else passes through unchanged.
 DUCKDB_TYPES = {
@@ -37,6 +43,10 @@ DUCKDB_TYPES = {
     "date": "date",
     "timestamp": "timestamp",
 }
+
+
+# Table the loader writes the rows whose values do not cast into (issue 10; models/staging/loader/).
+LOAD_REJECTS = "load_rejects"
 
 
 class LoadError(RuntimeError):
@@ -126,8 +136,11 @@ def _row_label(files: SourceFiles, file_name: str, row: int) -> str:
     return f"{where}, row {row}"
 
 
-def validate(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -> list[str]:
-    """Check one table's files against the contract; return the contract columns the files lack."""
+def validate(connection: duckdb.DuckDBPyConnection, files: SourceFiles, strict: bool = True) -> list[str]:
+    """Check one table's files against the contract; return the contract columns the files lack.
+
+    A missing file or required column always stops the load; a value that does not cast stops it only
+    when `strict` (otherwise the loader quarantines the row into raw.load_rejects)."""
     table = files.table
     present = set(_file_columns(connection, files))
     missing_required = [c.name for c in table.required_columns if c.name not in present]
@@ -158,12 +171,62 @@ def validate(connection: duckdb.DuckDBPyConnection, files: SourceFiles) -> list[
                 f"{_row_label(files, file_name, int(row))}, column {column.name}: "
                 f"{value!r} is not a valid {column.data_type}"
             )
-    if problems:
+    if problems and strict:
         raise LoadError(f"raw.{table.name} from {files.path}: " + "; ".join(problems) + ".")
     return [c.name for c in table.columns if c.name not in present]
 
 
-def _select_sql(files: SourceFiles, missing_optional: Iterable[str], loaded_at: str) -> str:
+def _uncastable(files: SourceFiles, missing_optional: Iterable[str]) -> list[tuple[str, str]]:
+    """Per contract column the file has: (name, SQL that is true when the row's value does not cast)."""
+    missing = set(missing_optional)
+    return [
+        (c.name, f"({column} is not null and try_cast({column} as {duckdb_type(c.data_type)}) is null)")
+        for c in files.table.columns
+        if c.name not in missing
+        for column in [_quote(c.name)]
+    ]
+
+
+def _has_unparseable(files: SourceFiles, missing_optional: Iterable[str]) -> str:
+    """SQL true when any value of the row does not cast to its declared type."""
+    return "(" + " or ".join(sql for _, sql in _uncastable(files, missing_optional)) + ")"
+
+
+def _rejects_select(files: SourceFiles, missing_optional: Iterable[str], loaded_at: str) -> str:
+    """The rows of the files with a value that does not cast, as rows of raw.load_rejects (issue 10)."""
+    table = files.table
+    checks = _uncastable(files, missing_optional)
+    missing = set(missing_optional)
+
+    def text(name: str) -> str:
+        return f"coalesce(cast({_quote(name)} as varchar), 'null')"
+
+    key = " || '|' || ".join(text(name) for name in table.primary_key) or "null"
+    column_name = "case " + " ".join(f"when {sql} then {_literal(name)}" for name, sql in checks) + " end"
+    raw_value = " ".join(f"when {sql} then cast({_quote(name)} as varchar)" for name, sql in checks)
+    raw_value = f"case {raw_value} end"
+    shown = [c.name for c in table.columns if c.name not in missing and not c.pii]
+    raw_values = " || '; ' || ".join(f"{_literal(name + '=')} || {text(name)}" for name in shown) or "''"
+    base = str(files.path.parent)
+    return (
+        f"select {_literal(table.name)} as table_name, "
+        f"replace(filename, {_literal(base + '/')}, '') as source_file, "
+        f"cast(__row as bigint) as source_row, {key} as row_key, {column_name} as column_name, "
+        f"{raw_value} as raw_value, {raw_values} as raw_values, 'unparseable_value' as reason_code, "
+        f"cast({_literal(loaded_at)} as timestamp) as _loaded_at "
+        f"from {_reader(files)} where {_has_unparseable(files, missing_optional)}"
+    )
+
+
+def _empty_rejects_select() -> str:
+    table = declared_tables()[LOAD_REJECTS]
+    expressions = [f"cast(null as {duckdb_type(c.data_type)}) as {_quote(c.name)}" for c in table.columns]
+    return f"select {', '.join(expressions)} where false"
+
+
+def _select_sql(
+    files: SourceFiles, missing_optional: Iterable[str], loaded_at: str, skip_unparseable: bool = False
+) -> str:
     missing = set(missing_optional)
     expressions = []
     for column in files.table.columns:
@@ -173,7 +236,8 @@ def _select_sql(files: SourceFiles, missing_optional: Iterable[str], loaded_at: 
     expressions.append(f"cast({_literal(loaded_at)} as timestamp) as _loaded_at")
     base = str(files.path.parent)
     expressions.append(f"replace(filename, {_literal(base + '/')}, '') as _source_file")
-    return f"select {', '.join(expressions)} from {_reader(files)}"
+    where = f" where not {_has_unparseable(files, missing_optional)}" if skip_unparseable else ""
+    return f"select {', '.join(expressions)} from {_reader(files)}{where}"
 
 
 def _empty_select_sql(table: RawTable, loaded_at: str) -> str:
@@ -215,11 +279,15 @@ def checked_selects(
     found: dict[str, SourceFiles | None],
     loaded_at: str,
     console: Console,
+    strict: bool = False,
 ) -> list[tuple[str, str]]:
     """Validate every table's files; return per table the DuckDB select that yields its raw rows in the
-    contract's columns and types (plus `_loaded_at` and `_source_file`). Nothing is written."""
+    contract's columns and types (plus `_loaded_at` and `_source_file`), and last the select of
+    raw.load_rejects: the rows with a value that does not cast (none when `strict`, which stops at the
+    first such value instead). Nothing is written."""
     tables = raw_tables()
     statements: list[tuple[str, str]] = []
+    rejects: list[str] = []
     with console.status("checking raw files against the contract") as status:
         for name, files in found.items():
             status.update(f"checking {name}")
@@ -227,12 +295,15 @@ def checked_selects(
                 console.print(f"[yellow]note:[/] optional raw table {name} has no file; loading it empty.")
                 statements.append((name, _empty_select_sql(tables[name], loaded_at)))
                 continue
-            missing_optional = validate(connection, files)
+            missing_optional = validate(connection, files, strict=strict)
             if missing_optional:
                 console.print(
                     f"[yellow]note:[/] {files.label} lacks {', '.join(missing_optional)}; loaded as null."
                 )
-            statements.append((name, _select_sql(files, missing_optional, loaded_at)))
+            statements.append((name, _select_sql(files, missing_optional, loaded_at, skip_unparseable=True)))
+            rejects.append(_rejects_select(files, missing_optional, loaded_at))
+    rejected = " union all ".join(f"({select})" for select in rejects) if rejects else _empty_rejects_select()
+    statements.append((LOAD_REJECTS, rejected))
     return statements
 
 
@@ -242,16 +313,19 @@ def load_directory(
     console: Console | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    strict: bool = False,
 ) -> dict[str, int]:
     """Validate every raw file in `directory`, then replace the raw tables in one transaction.
 
-    Returns the number of rows loaded per table.
+    Rows with a value that does not cast to the contract's type go to raw.load_rejects (and on to
+    quality.rpt_rejected_rows), the others are loaded; with `strict` the first such value stops the load.
+    Returns the number of rows loaded per table (load_rejects included).
     """
     console = console or Console(stderr=True)
     found = _find_all(directory)
     connection = _open(database, memory_limit, threads)
     try:
-        statements = checked_selects(connection, found, _loaded_at(connection), console)
+        statements = checked_selects(connection, found, _loaded_at(connection), console, strict=strict)
         counts = _replace_tables(connection, statements, console, replaces_history=True)
     finally:
         connection.close()
@@ -259,7 +333,7 @@ def load_directory(
 
 
 def load_directory_to_spark(
-    directory: Path, settings: Settings, console: Console | None = None
+    directory: Path, settings: Settings, console: Console | None = None, strict: bool = False
 ) -> dict[str, int]:
     """Validate every raw file in `directory` exactly as for DuckDB, write each table's checked rows as
     one Parquet file into the staging folder, then let dbt replace the raw tables on the Spark target
@@ -286,7 +360,7 @@ def load_directory_to_spark(
             raise LoadError(f"{staging}: cannot create the staging folder ({error.strerror}).") from None
         with duckdb.connect() as connection:
             loaded_at = _configure(connection, settings.memory_limit, settings.threads)
-            statements = checked_selects(connection, found, loaded_at, console)
+            statements = checked_selects(connection, found, loaded_at, console, strict=strict)
             with console.status("writing checked rows to Parquet") as status:
                 for name, select in statements:
                     status.update(f"writing {name}")
@@ -305,7 +379,9 @@ def load_directory_to_spark(
             name: [[c.name, c.data_type] for c in tables[name].columns]
             + [list(c) for c in LOADER_COLUMNS.items()]
             for name, _ in statements
+            if name != LOAD_REJECTS
         }
+        columns[LOAD_REJECTS] = [[c.name, c.data_type] for c in declared_tables()[LOAD_REJECTS].columns]
         with console.status(f"replacing the raw tables on Spark target {settings.target}"):
             try:
                 run_dbt(
@@ -463,6 +539,7 @@ def append_directory(
     memory_limit: str | None = None,
     threads: int | None = None,
     delivery: str | None = None,
+    strict: bool = False,
 ) -> dict[str, int]:
     """Upsert a delivery: validate every file in `directory` like a full load, then, in one transaction,
     delete the raw rows whose primary key (the contract's `meta.primary_key`) the delivery has and insert
@@ -470,7 +547,10 @@ def append_directory(
     tables without a file are left alone. The delivery is recorded in ops.loaded_deliveries under
     `delivery` (default: the folder's name), in the same transaction.
 
-    The raw tables must exist (a full `customer-value load` first). Returns the rows loaded per table.
+    Rows with a value that does not cast are added to raw.load_rejects, as a full load quarantines them
+    (with `strict` the first such value stops the delivery instead).
+    The raw tables must exist (a full `customer-value load` first). Returns the rows loaded per table
+    (load_rejects included).
     """
     console = console or Console(stderr=True)
     found = _find_present(directory)
@@ -490,11 +570,17 @@ def append_directory(
                 "(`customer-value load --from DIR`), then deliveries with --append."
             )
         loaded_at = _loaded_at(connection)
-        statements = checked_selects(connection, dict(found), loaded_at, console)
+        statements = checked_selects(connection, dict(found), loaded_at, console, strict=strict)
         counts: dict[str, int] = {}
         connection.execute("begin transaction")
         try:
             for name, select in statements:
+                if name == LOAD_REJECTS:
+                    # quarantined rows are kept, never replaced: a re-sent bad row is listed again
+                    counts[name] = connection.execute(
+                        f"insert into {RAW_SCHEMA}.{_quote(name)} by name {select}"
+                    ).fetchone()[0]
+                    continue
                 key = tables[name].primary_key
                 if not key:
                     raise LoadError(f"raw.{name} declares no meta.primary_key, so it cannot be upserted.")

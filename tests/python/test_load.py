@@ -45,7 +45,8 @@ def _counts(database: Path) -> dict[str, int]:
 def test_loads_every_table_with_loader_columns(bank_files: Path, tmp_path: Path) -> None:
     database = tmp_path / "w.duckdb"
     counts = load_directory(bank_files, database)
-    assert set(counts) == set(raw_tables())
+    assert set(counts) == set(raw_tables()) | {"load_rejects"}
+    assert counts["load_rejects"] == 0
     assert counts["customers"] == 2 and counts["activities"] == 60 and counts["surveys"] == 0
     with duckdb.connect(str(database), read_only=True) as connection:
         columns = [row[0] for row in connection.execute("describe raw.customers").fetchall()]
@@ -79,7 +80,7 @@ def test_bad_value_names_file_line_and_column(bank_files: Path, tmp_path: Path) 
 
     _rewrite_csv(bank_files / "activities.csv", corrupt)
     with pytest.raises(LoadError) as caught:
-        load_directory(bank_files, tmp_path / "w.duckdb")
+        load_directory(bank_files, tmp_path / "w.duckdb", strict=True)
     message = str(caught.value)
     assert (
         "activities.csv, line 8 (data row 7), column duration_minutes: 'twelve' is not a valid decimal(10,2)"
@@ -101,7 +102,7 @@ def test_failed_load_leaves_previous_raw_data_untouched(bank_files: Path, tmp_pa
 
     _rewrite_csv(second / "customers.csv", corrupt)
     with pytest.raises(LoadError, match="signup_date: 'not a date' is not a valid date"):
-        load_directory(second, database)
+        load_directory(second, database, strict=True)
     assert _counts(database) == before
 
 
@@ -138,3 +139,30 @@ def test_cli_exits_non_zero_with_one_sentence(bank_files: Path, tmp_path: Path) 
     result = run_cli(["load", "--from", str(bank_files)], tmp_path / "w.duckdb", check=False)
     assert result.returncode == 1
     assert "error: " in result.stderr and "no file for raw table employees" in result.stderr
+
+
+def test_bad_value_is_quarantined_by_default(bank_files: Path, tmp_path: Path) -> None:
+    """issue 10: without --strict the row with the bad value goes to raw.load_rejects, the rest loads."""
+
+    def corrupt(names, rows):
+        rows[6]["duration_minutes"] = "twelve"
+        return names, rows
+
+    _rewrite_csv(bank_files / "activities.csv", corrupt)
+    database = tmp_path / "w.duckdb"
+    counts = load_directory(bank_files, database)
+    assert counts["activities"] == 59 and counts["load_rejects"] == 1
+    with duckdb.connect(str(database), read_only=True) as connection:
+        reject = connection.execute(
+            "select table_name, source_file, source_row, row_key, column_name, raw_value, reason_code "
+            "from raw.load_rejects"
+        ).fetchone()
+    assert reject == (
+        "activities",
+        "activities.csv",
+        7,
+        "BANK-A-03-branch_visit",
+        "duration_minutes",
+        "twelve",
+        "unparseable_value",
+    )

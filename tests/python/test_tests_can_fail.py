@@ -145,6 +145,35 @@ MUTATIONS = [
         "assert_log_gamma_matches_known_values",
         id="stirling series with a wrong term",
     ),
+    # issue 10: quarantine of unusable raw rows
+    pytest.param(
+        "models/staging/erp/base/base_erp__order_lines.sql",
+        "when lower(trim(source.line_type)) = 'sale' and source.quantity <= 0 then 'negative_quantity'",
+        "when lower(trim(source.line_type)) = 'sale' and source.quantity < -1000 then 'negative_quantity'",
+        "quarantine_gives_each_bad_order_line_its_reason",
+        id="a sale with a negative quantity accepted",
+    ),
+    pytest.param(
+        "macros/quality/quarantine.sql",
+        "when numbered.latest_first_values <> numbered.latest_last_values then 'conflicting_duplicate'",
+        "when 1 = 0 then 'conflicting_duplicate'",
+        "quarantine_gives_each_bad_order_line_its_reason",
+        id="conflicting copies of a key: one kept silently",
+    ),
+    pytest.param(
+        "macros/quality/quarantine.sql",
+        "when numbered.copy_number > 1 then 'duplicate'",
+        "when numbered.copy_number > 2 then 'duplicate'",
+        "quarantine_gives_each_bad_order_line_its_reason",
+        id="an identical re-delivery accepted twice",
+    ),
+    pytest.param(
+        "models/staging/erp/base/base_erp__payments.sql",
+        "when source.amount > invoices.invoice_amount then 'overpayment'",
+        "when source.amount > invoices.invoice_amount + 1 then 'overpayment'",
+        "quarantine_rejects_payments_larger_than_their_invoice",
+        id="a payment larger than its invoice accepted",
+    ),
     # issue 6: incremental runs recompute the lookback window, measured from the model's latest month
     pytest.param(
         "macros/incremental.sql",

@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'contracts') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_erp__contracts') }}
+    where reject_reason is null
 
 ),
 

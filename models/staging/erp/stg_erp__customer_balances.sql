@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'customer_balances') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_erp__customer_balances') }}
+    where reject_reason is null
 
 ),
 

@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'order_lines') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_erp__order_lines') }}
+    where reject_reason is null
 
 ),
 

@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ source('hr', 'employees') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_hr__employees') }}
+    where reject_reason is null
 
 ),
 

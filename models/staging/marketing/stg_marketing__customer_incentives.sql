@@ -3,7 +3,9 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'customer_incentives') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_marketing__customer_incentives') }}
+    where reject_reason is null
 
 ),
 

@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'marketing_spend') }}
+    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    select * from {{ ref('base_marketing__marketing_spend') }}
+    where reject_reason is null
 
 ),
 

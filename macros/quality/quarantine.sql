@@ -1,0 +1,177 @@
+{#- Quarantine of unusable raw rows (issue 10). Each staging entity has a base model
+    (models/staging/<source>/base/base_<source>__<table>.sql) that reads the raw table, gives every row
+    the reason it cannot be used (null: accepted) and hands the accepted rows to the stg_ model and the
+    others to rpt_rejected_rows. The raw contract (the source YAML) says which columns are the key and
+    which are required, so the generic checks are read from it, not repeated per model. -#}
+
+{% macro raw_contract(source_name, table_name) -%}
+    {#- The contract of one raw table from the source YAML: {'key': [...], 'required': [...],
+        'columns': [...]} (empty lists while dbt parses). -#}
+    {%- set contract = {'key': [], 'required': [], 'columns': [], 'pii': []} -%}
+    {%- if execute -%}
+        {%- for node in graph.sources.values()
+            if node.source_name == source_name and node.name == table_name -%}
+            {%- set table_meta = node.meta or (node.config.meta if node.config is mapping else {}) or {} -%}
+            {%- for column in node.columns.values() -%}
+                {%- set column_meta = column.meta or {} -%}
+                {%- if column.config is defined and column.config is mapping and column.config.meta -%}
+                    {%- set column_meta = column.config.meta -%}
+                {%- endif -%}
+                {%- do contract['columns'].append(column.name) -%}
+                {%- if column_meta.get('pii', false) -%}
+                    {%- do contract['pii'].append(column.name) -%}
+                {%- endif -%}
+                {%- if not column_meta.get('optional', false) -%}
+                    {%- do contract['required'].append(column.name) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- for name in table_meta.get('primary_key', []) -%}
+                {%- do contract['key'].append(name) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- if contract['columns'] | length == 0 -%}
+            {{ exceptions.raise_compiler_error("raw_contract: no source " ~ source_name ~ "." ~ table_name ~ " with columns") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(contract) }}
+{%- endmacro %}
+
+{% macro text_of(expression) -%}
+    {#- A value as text for the quarantine's raw_values and row keys: 'null' for null, so that the
+        concatenation is never null (DuckDB and Spark treat a null part of concat differently). -#}
+    coalesce(cast({{ expression }} as {{ dbt.type_string() }}), 'null')
+{%- endmacro %}
+
+{% macro quarantine_missing_key(source_name, table_name, alias) -%}
+    {#- True when a column of the table's primary key (contract meta primary_key) is null or blank. -#}
+    {%- set contract = raw_contract(source_name, table_name) -%}
+    ({% for column in contract['key'] %}{{ alias }}.{{ column }} is null
+        or trim(cast({{ alias }}.{{ column }} as {{ dbt.type_string() }})) = ''{% if not loop.last %}
+        or {% endif %}{% else %}false{% endfor %})
+{%- endmacro %}
+
+{% macro quarantine_missing_value(source_name, table_name, alias) -%}
+    {#- True when a column the contract requires is null (or blank text) on the row. -#}
+    {%- set contract = raw_contract(source_name, table_name) -%}
+    ({% for column in contract['required'] %}{{ alias }}.{{ column }} is null
+        or trim(cast({{ alias }}.{{ column }} as {{ dbt.type_string() }})) = ''{% if not loop.last %}
+        or {% endif %}{% else %}false{% endfor %})
+{%- endmacro %}
+
+{% macro quarantine(checked, source_name, table_name) -%}
+    {#- The final select of a base model. `checked` is a CTE with the raw table's columns (and
+        _loaded_at, _source_file), `check_reason` (the first row-level check the row fails, or null) and
+        `row_amount` (the row's money amount, for the reconciliation; null when it has none).
+
+        On top of the row-level checks it finds duplicates among the rows that passed them: per key,
+        the copies of the latest load must agree on every value (else all of them are
+        conflicting_duplicate: which one is right cannot be told), and every copy but one is a
+        duplicate (older loads, identical re-deliveries). Adds row_key (the key as text), raw_values
+        (every column but personal data as text) and reject_reason (null: the row is accepted). -#}
+    {%- set contract = raw_contract(source_name, table_name) -%}
+    {%- set key_parts = [] -%}
+    {%- for column in contract['key'] -%}
+        {%- do key_parts.append(text_of(checked ~ '.' ~ column)) -%}
+        {%- if not loop.last %}{% do key_parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {%- set value_parts = [] -%}
+    {%- for column in contract['columns'] if column not in contract['pii'] -%}
+        {%- do value_parts.append("'" ~ column ~ "='") -%}
+        {%- do value_parts.append(text_of(checked ~ '.' ~ column)) -%}
+        {%- if not loop.last %}{% do value_parts.append("'; '") %}{% endif -%}
+    {%- endfor -%}
+    select
+        numbered.*,
+        case
+            when numbered.check_reason is not null then numbered.check_reason
+            when numbered.latest_first_values <> numbered.latest_last_values then 'conflicting_duplicate'
+            when numbered.copy_number > 1 then 'duplicate'
+        end as reject_reason
+    from (
+        select
+            keyed.*,
+            row_number() over (
+                partition by keyed.row_key, keyed.check_reason is null
+                order by keyed._loaded_at desc, keyed.raw_values
+            ) as copy_number,
+            min(case when keyed._loaded_at = keyed.latest_loaded_at then keyed.raw_values end) over (
+                partition by keyed.row_key, keyed.check_reason is null
+            ) as latest_first_values,
+            max(case when keyed._loaded_at = keyed.latest_loaded_at then keyed.raw_values end) over (
+                partition by keyed.row_key, keyed.check_reason is null
+            ) as latest_last_values
+        from (
+            select
+                {{ checked }}.*,
+                {{ dbt.concat(key_parts) if key_parts | length > 1 else (key_parts | first) }} as row_key,
+                {{ dbt.concat(value_parts) }} as raw_values,
+                max({{ checked }}._loaded_at) over (
+                    partition by {{ dbt.concat(key_parts) if key_parts | length > 1 else (key_parts | first) }},
+                    {{ checked }}.check_reason is null
+                ) as latest_loaded_at
+            from {{ checked }}
+        ) as keyed
+    ) as numbered
+{%- endmacro %}
+
+{% macro quarantined_tables() -%}
+    {#- The raw tables staging quarantines: source, table, the stg_ model of the accepted rows and the
+        money amount of an accepted row there (for the reconciliation; none when the table has none). -#}
+    {{ return([
+        {'source': 'erp', 'table': 'customers', 'staging': 'stg_erp__customers', 'amount': none},
+        {'source': 'erp', 'table': 'products', 'staging': 'stg_erp__products', 'amount': none},
+        {'source': 'erp', 'table': 'order_lines', 'staging': 'stg_erp__order_lines',
+         'amount': 'quantity * unit_price - discount_amount',
+         'raw_amount': 'quantity * unit_price - coalesce(discount_amount, 0)'},
+        {'source': 'erp', 'table': 'invoices', 'staging': 'stg_erp__invoices', 'amount': 'invoice_amount',
+         'raw_amount': 'amount'},
+        {'source': 'erp', 'table': 'payments', 'staging': 'stg_erp__payments', 'amount': 'payment_amount',
+         'raw_amount': 'amount'},
+        {'source': 'erp', 'table': 'contracts', 'staging': 'stg_erp__contracts',
+         'amount': 'contracted_monthly_value', 'raw_amount': 'contracted_monthly_value'},
+        {'source': 'erp', 'table': 'customer_balances', 'staging': 'stg_erp__customer_balances',
+         'amount': 'average_balance', 'raw_amount': 'average_balance'},
+        {'source': 'crm', 'table': 'activities', 'staging': 'stg_crm__activities', 'amount': none},
+        {'source': 'crm', 'table': 'surveys', 'staging': 'stg_crm__surveys', 'amount': none},
+        {'source': 'hr', 'table': 'employees', 'staging': 'stg_hr__employees', 'amount': 'monthly_salary',
+         'raw_amount': 'monthly_salary'},
+        {'source': 'marketing', 'table': 'marketing_spend', 'staging': 'stg_marketing__marketing_spend',
+         'amount': 'spend_amount', 'raw_amount': 'amount'},
+        {'source': 'marketing', 'table': 'customer_incentives',
+         'staging': 'stg_marketing__customer_incentives', 'amount': 'incentive_amount', 'raw_amount': 'amount'},
+    ]) }}
+{%- endmacro %}
+
+{% macro raise_error(message) -%}
+    {#- An expression that stops the query with `message` (a SQL text expression) when evaluated. -#}
+    {{ return(adapter.dispatch('raise_error', 'customer_value')(message)) }}
+{%- endmacro %}
+
+{% macro default__raise_error(message) -%}
+    error({{ message }})
+{%- endmacro %}
+
+{% macro spark__raise_error(message) -%}
+    raise_error({{ message }})
+{%- endmacro %}
+
+{% macro reject_rate_threshold_overrides() -%}
+    {#- var reject_rate_thresholds, validated: a mapping of reason (or table.reason) to the highest share
+        of a raw table's rows that may be rejected for that reason. Keys must be names, values shares
+        between 0 and 1, so nothing from the command line reaches SQL unchecked. -#}
+    {%- set overrides = var('reject_rate_thresholds', {}) or {} -%}
+    {%- if overrides is not mapping -%}
+        {{ exceptions.raise_compiler_error("var reject_rate_thresholds must be a mapping of reason (or table.reason) to a share, not '" ~ overrides ~ "'") }}
+    {%- endif -%}
+    {%- set checked = {} -%}
+    {%- for key, value in overrides.items() -%}
+        {%- if not modules.re.match('^[a-z][a-z0-9_]*([.][a-z][a-z0-9_]*)?$', key | string) -%}
+            {{ exceptions.raise_compiler_error("var reject_rate_thresholds: '" ~ key ~ "' is not a reason or table.reason") }}
+        {%- endif -%}
+        {%- if not modules.re.match('^[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$', value | string | trim) or (value | float) > 1 -%}
+            {{ exceptions.raise_compiler_error("var reject_rate_thresholds['" ~ key ~ "'] must be a share between 0 and 1, not '" ~ value ~ "'") }}
+        {%- endif -%}
+        {%- do checked.update({key | string: value | string | trim}) -%}
+    {%- endfor -%}
+    {{ return(checked) }}
+{%- endmacro %}
