@@ -25,8 +25,10 @@ quadrants as (
 splits as (
 
     select
-        {{ quantile_cont('net_sales', sales_quantile) }} as net_sales_split,
-        {{ quantile_cont('cost_to_serve', cost_quantile) }} as cost_to_serve_split
+        -- interpolated as doubles on every engine (DuckDB's percentile_cont of a decimal would round the
+        -- split to the column's scale, Spark's percentile does not); rounded to the cent only when stored
+        {{ quantile_cont('cast(net_sales as double)', sales_quantile) }} as net_sales_split,
+        {{ quantile_cont('cast(cost_to_serve as double)', cost_quantile) }} as cost_to_serve_split
     from customers
 
 ),
