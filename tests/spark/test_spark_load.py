@@ -99,7 +99,8 @@ def test_bad_value_is_named_before_spark_is_touched(
             text = text.replace(",0,\n", ",zero,\n", 1)
             assert ",zero," in text
         (broken / path.name).write_text(text)
+    # strict: stop at the value (by default it is quarantined into raw.load_rejects instead, issue 10)
     with pytest.raises(
         LoadError, match=r"customers.csv, line 2 .*column payment_terms_days: 'zero' is not a valid"
     ):
-        load_directory_to_spark(broken, settings)
+        load_directory_to_spark(broken, settings, strict=True)
