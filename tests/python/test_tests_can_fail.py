@@ -192,11 +192,11 @@ MUTATIONS = [
 ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("path", "original", "broken", "unit_test"), MUTATIONS)
-def test_unit_test_fails_when_logic_is_broken(
-    path: str, original: str, broken: str, unit_test: str, bank_warehouse: Path, tmp_path: Path
-) -> None:
+def _dbt_on_a_broken_copy(
+    tmp_path: Path, bank_warehouse: Path, mutations: list[tuple[str, str, str]], arguments: list[str]
+) -> subprocess.CompletedProcess:
+    """Copy the project, apply each (path, original, broken) replacement, and run `dbt <arguments>` on a
+    copy of the bank warehouse as of 2023-12-31; return the finished process."""
     project = tmp_path / "project"
     project.mkdir()
     for name in PROJECT_FILES:
@@ -205,10 +205,11 @@ def test_unit_test_fails_when_logic_is_broken(
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
         else:
             shutil.copy2(source, project / name)
-    target = project / path
-    text = target.read_text()
-    assert original in text, f"{path} no longer contains {original!r}; update this mutation"
-    target.write_text(text.replace(original, broken))
+    for path, original, broken in mutations:
+        target = project / path
+        text = target.read_text()
+        assert original in text, f"{path} no longer contains {original!r}; update this mutation"
+        target.write_text(text.replace(original, broken))
     database = tmp_path / "bank.duckdb"
     shutil.copy2(bank_warehouse, database)
     environment = {
@@ -217,24 +218,25 @@ def test_unit_test_fails_when_logic_is_broken(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     dbt = Path(sys.executable).parent / "dbt"
-    result = subprocess.run(
-        [
-            str(dbt),
-            "test",
-            "--select",
-            unit_test if unit_test.startswith("assert_") else f"test_name:{unit_test}",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--vars",
-            "{as_of_date: '2023-12-31'}",
-        ],
+    settings = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    return subprocess.run(
+        [str(dbt), *arguments, *settings, "--vars", "{as_of_date: '2023-12-31'}"],
         cwd=project,
         env=environment,
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "original", "broken", "unit_test"), MUTATIONS)
+def test_unit_test_fails_when_logic_is_broken(
+    path: str, original: str, broken: str, unit_test: str, bank_warehouse: Path, tmp_path: Path
+) -> None:
+    selection = unit_test if unit_test.startswith("assert_") else f"test_name:{unit_test}"
+    result = _dbt_on_a_broken_copy(
+        tmp_path, bank_warehouse, [(path, original, broken)], ["test", "--select", selection]
     )
     assert result.returncode != 0, f"{unit_test} still passed with {path} broken:\n{result.stdout[-3000:]}"
     assert unit_test in result.stdout
@@ -245,45 +247,17 @@ def test_unit_test_fails_when_logic_is_broken(
 def test_contract_fails_the_build_when_a_mart_column_changes_type(
     bank_warehouse: Path, tmp_path: Path
 ) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
-        else:
-            shutil.copy2(source, project / name)
-    target = project / "models/marts/profitability/fct_customer_profitability.sql"
-    original = "cast(months_in_window as {{ dbt.type_int() }}) as months_in_window"
-    text = target.read_text()
-    assert original in text, "fct_customer_profitability.sql changed; update this mutation"
-    target.write_text(text.replace(original, "cast(months_in_window as double) as months_in_window"))
-    database = tmp_path / "bank.duckdb"
-    shutil.copy2(bank_warehouse, database)
-    environment = {
-        **os.environ,
-        "CUSTOMER_VALUE_DB": str(database),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    result = subprocess.run(
+    result = _dbt_on_a_broken_copy(
+        tmp_path,
+        bank_warehouse,
         [
-            str(dbt),
-            "run",
-            "--select",
-            "fct_customer_profitability",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--vars",
-            "{as_of_date: '2023-12-31'}",
+            (
+                "models/marts/profitability/fct_customer_profitability.sql",
+                "cast(months_in_window as {{ dbt.type_int() }}) as months_in_window",
+                "cast(months_in_window as double) as months_in_window",
+            )
         ],
-        cwd=project,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+        ["run", "--select", "fct_customer_profitability"],
     )
     assert result.returncode != 0, (
         f"the build passed with a mart column's type changed:\n{result.stdout[-3000:]}"
@@ -367,37 +341,12 @@ PORTFOLIO_MUTATIONS = [
 
 @pytest.mark.slow
 def test_portfolio_unit_tests_fail_when_rules_are_broken(bank_warehouse: Path, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
-        else:
-            shutil.copy2(source, project / name)
-    for path, original, broken, _ in PORTFOLIO_MUTATIONS:
-        target = project / path
-        text = target.read_text()
-        assert original in text, f"{path} no longer contains {original!r}; update this mutation"
-        target.write_text(text.replace(original, broken))
-    database = tmp_path / "bank.duckdb"
-    shutil.copy2(bank_warehouse, database)
-    environment = {
-        **os.environ,
-        "CUSTOMER_VALUE_DB": str(database),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt = Path(sys.executable).parent / "dbt"
     selection = [f"test_name:{unit_test}" for _, _, _, unit_test in PORTFOLIO_MUTATIONS]
-    arguments = [str(dbt), "test", "--select", *selection, "--project-dir", str(project)]
-    arguments += ["--profiles-dir", str(project), "--vars", "{as_of_date: '2023-12-31'}"]
-    result = subprocess.run(
-        arguments,
-        cwd=project,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _dbt_on_a_broken_copy(
+        tmp_path,
+        bank_warehouse,
+        [(path, original, broken) for path, original, broken, _ in PORTFOLIO_MUTATIONS],
+        ["test", "--select", *selection],
     )
     assert result.returncode != 0, (
         f"every portfolio unit test passed with its rule broken:\n{result.stdout[-3000:]}"
