@@ -6,10 +6,9 @@ so the page opens from disk on a machine without internet.
 
 Sections: the customer equity dashboard over time (customers start / new / lost / end, acquisition and
 retention equity), the whale curve, the profitability matrix, profit tiers, ABC classes, and the top
-and bottom customers. The whale curve and the matrix read the portfolio marts
-(`fct_customer_whale_curve`, `fct_customer_profitability_matrix`) when the build has them and are
-otherwise drawn from `fct_customer_profitability`; tiers and ABC classes exist only in the portfolio
-marts (`fct_customer_profit_tiers`, `fct_customer_abc_scores`) and their sections say so when absent.
+and bottom customers. The whale curve, the matrix, tiers and ABC classes come from the portfolio marts
+(`fct_customer_whale_curve`, `fct_customer_profitability_matrix`, `fct_customer_profit_tiers`,
+`fct_customer_abc_scores`); a section whose mart is absent says so instead of recomputing it.
 """
 
 from __future__ import annotations
@@ -159,26 +158,19 @@ def _collect(connection: duckdb.DuckDBPyConnection, top: int) -> Dashboard:
 
 
 def _whale_curve(connection: duckdb.DuckDBPyConnection, dashboard: Dashboard) -> None:
-    if _has(connection, "fct_customer_whale_curve", {"profit_rank", "cumulative_customer_share"}):
-        source = (
-            "select profit_rank, customer_count, cumulative_customer_share, cumulative_profit_share "
-            "from marts.fct_customer_whale_curve"
-        )
-        dashboard.sources["whale"] = "marts.fct_customer_whale_curve"
-    else:
-        source = (
-            "select profit_rank, customer_count, cast(profit_rank as double) / customer_count "
-            "as cumulative_customer_share, cumulative_profit / nullif(total_profit, 0) as "
-            "cumulative_profit_share from (select row_number() over (order by customer_profit desc, "
-            "customer_id) as profit_rank, count(*) over () as customer_count, sum(customer_profit) over "
-            "(order by customer_profit desc, customer_id rows between unbounded preceding and current row) "
-            "as cumulative_profit, sum(customer_profit) over () as total_profit "
-            "from marts.fct_customer_profitability)"
-        )
-        dashboard.sources["whale"] = "marts.fct_customer_profitability (ranked by customer profit)"
+    if not _available(
+        connection,
+        dashboard,
+        "whale-curve",
+        "fct_customer_whale_curve",
+        {"profit_rank", "customer_count", "cumulative_customer_share", "cumulative_profit_share"},
+        "The whale curve is",
+    ):
+        return
     rows = _rows(
         connection,
-        f"select 100 * cumulative_customer_share as x, 100 * cumulative_profit_share as y from ({source}) "
+        "select 100 * cumulative_customer_share as x, 100 * cumulative_profit_share as y "
+        "from marts.fct_customer_whale_curve "
         "where profit_rank = 1 or profit_rank = customer_count "
         f"or profit_rank % greatest(1, ceil(customer_count / {WHALE_CURVE_POINTS})) = 0 "
         "order by profit_rank",
@@ -187,29 +179,21 @@ def _whale_curve(connection: duckdb.DuckDBPyConnection, dashboard: Dashboard) ->
 
 
 def _matrix(connection: duckdb.DuckDBPyConnection, dashboard: Dashboard) -> None:
-    if _has(
+    if not _available(
         connection,
+        dashboard,
+        "profitability-matrix",
         "fct_customer_profitability_matrix",
         {"matrix_quadrant", "net_sales", "cost_to_serve", "net_sales_split", "cost_to_serve_split"},
+        "The profitability matrix is",
     ):
-        rows = _rows(
-            connection,
-            "select matrix_quadrant as grp, net_sales as x, cost_to_serve as y, "
-            "net_sales_split as x_split, cost_to_serve_split as y_split "
-            "from marts.fct_customer_profitability_matrix order by customer_id",
-        )
-        dashboard.sources["matrix"] = "marts.fct_customer_profitability_matrix (its quadrants and splits)"
-    else:
-        rows = _rows(
-            connection,
-            "select case when customer_profit >= 0 then 'profitable' else 'loss-making' end as grp, "
-            "net_sales as x, cost_to_serve as y, median(net_sales) over () as x_split, "
-            "median(cost_to_serve) over () as y_split "
-            "from marts.fct_customer_profitability order by customer_id",
-        )
-        dashboard.sources["matrix"] = (
-            "marts.fct_customer_profitability; quadrant lines at the medians of net sales and cost to serve"
-        )
+        return
+    rows = _rows(
+        connection,
+        "select matrix_quadrant as grp, net_sales as x, cost_to_serve as y, "
+        "net_sales_split as x_split, cost_to_serve_split as y_split "
+        "from marts.fct_customer_profitability_matrix order by customer_id",
+    )
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(str(row["grp"]), []).append({"x": row["x"], "y": row["y"]})
@@ -229,14 +213,29 @@ def _counts(
     sql: str,
     what: str,
 ) -> None:
-    if not _has(connection, table, columns):
-        dashboard.skipped[chart] = (
-            f"{what} are not shown: this build has no marts.{table} (the portfolio marts). Build them and "
-            "run `make dashboard` again."
-        )
+    if not _available(connection, dashboard, chart, table, columns, f"{what} are"):
         return
     dashboard.charts[chart] = {"rows": _rows(connection, sql)}
+
+
+def _available(
+    connection: duckdb.DuckDBPyConnection,
+    dashboard: Dashboard,
+    chart: str,
+    table: str,
+    columns: set[str],
+    what: str,
+) -> bool:
+    """Whether the chart's mart is in the build; records its source, or why the chart is not shown. The
+    numbers come from the marts only: the dashboard recomputes nothing."""
+    if not _has(connection, table, columns):
+        dashboard.skipped[chart] = (
+            f"{what} not shown: this build has no marts.{table} (the portfolio marts). Build them and "
+            "run `make dashboard` again."
+        )
+        return False
     dashboard.sources[chart] = f"marts.{table}"
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -425,8 +424,8 @@ def render(dashboard: Dashboard, chart_js: str) -> str:
             _section(
                 "equity-value", "Customer equity, acquisition and retention equity", dashboard, "equity"
             ),
-            _section("whale-curve", "Whale curve", dashboard, "whale"),
-            _section("profitability-matrix", "Profitability matrix", dashboard, "matrix"),
+            _section("whale-curve", "Whale curve", dashboard, "whale-curve"),
+            _section("profitability-matrix", "Profitability matrix", dashboard, "profitability-matrix"),
             _section("profit-tiers", "Profit tiers", dashboard, "profit-tiers"),
             _section("abc-classes", "ABC classes", dashboard, "abc-classes"),
             _table("Top customers by profit", dashboard.top_customers),
