@@ -171,6 +171,31 @@ def test_mf_query_by_segment_joins_the_customer_dimension(
     assert answer == expected
 
 
+def test_mf_query_by_tier_and_quadrant_joins_the_portfolio_dimensions(
+    test_build: Path, project_manifest: dict, tmp_path: Path
+) -> None:
+    rows = _mf_query(
+        test_build, tmp_path / "by_tier.csv", "customer_profit", "customer__tier,customer__quadrant"
+    )
+    answer = {
+        (row["customer__tier"] or None, row["customer__quadrant"] or None): _money(row["customer_profit"])
+        for row in rows
+    }
+    expected = {
+        (tier, quadrant): profit
+        for tier, quadrant, profit in _query(
+            test_build,
+            "select p.profit_tier, p.matrix_quadrant, sum(m.customer_profit) "
+            "from marts.fct_customer_profitability_monthly as m "
+            "inner join marts.dim_customer_portfolio as p on m.customer_id = p.customer_id group by 1, 2",
+        )
+    }
+    # every tier and quadrant of the seeds is present, so the grouping is not trivial
+    assert {tier for tier, _ in expected} >= {"platinum", "gold", "bronze", "lead"}
+    assert {quadrant for _, quadrant in expected} >= {"protect", "cost_engineer", "build", "danger_zone"}
+    assert answer == expected
+
+
 # --- dashboard -------------------------------------------------------------------------------------
 
 
