@@ -22,10 +22,11 @@
 {% macro clv_search_settings(iterations_var) -%}
     {#- The validated settings of the maximum-likelihood search (see log_parameter_search). -#}
     {#- sqlfluff lints the rendered SQL (target lint), in which every iteration of the search is the same
-        text: two iterations lint what sixty would, in seconds instead of minutes. -#}
+        text: two iterations lint what forty would, in seconds instead of minutes. -#}
     {{ return({
         'iterations': 2 if target.name == 'lint' else positive_int_var(iterations_var),
-        'initial_step': number_var('clv_search_initial_step', 0, 10, exclusive_min=true),
+        'max_step': number_var('clv_search_max_step', 0, 10, exclusive_min=true),
+        'difference_step': number_var('clv_search_difference_step', 0, 0.1, exclusive_min=true),
         'tolerance': number_var('clv_search_tolerance', 0, 1, exclusive_min=true),
         'bound': number_var('clv_search_log_bound', 1, 700),
     }) }}
