@@ -417,7 +417,16 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
         }
     console.print(f"{customers:,} customers: incremental run: {result.incremental['note']}")
 
-    result.fit = fit_comparison(timings, database, args)
+    # The fit again on its own, one model at a time, as lifetimes runs: in the full build its models share
+    # the machine with whatever dbt runs beside them.
+    fit_command = [sys.executable, "-m", "customer_value.bench", "dbt", "run", "--threads", "1"]
+    alone = measure(
+        "fit_alone",
+        [*fit_command, "--select", *FIT_MODELS],
+        env,
+        root / "fit_alone.log",
+    )
+    result.fit = fit_comparison(timings, node_timings(target_dir) if alone.ok else None, database, args)
     if args.check_parameters:
         difference = result.fit.get("max_parameter_relative_difference")
         limit = TARGETS["parameter_relative_difference"]
@@ -430,9 +439,15 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
     return result
 
 
-def fit_comparison(timings: dict[str, dict], database: Path, args: argparse.Namespace) -> dict:
-    """The in-warehouse fit's seconds and parameters against lifetimes' on the same customer summary."""
-    warehouse_seconds = sum(t["seconds"] for t in timings.values() if t["name"] in FIT_MODELS)
+def fit_comparison(
+    timings: dict[str, dict], alone: dict[str, dict] | None, database: Path, args: argparse.Namespace
+) -> dict:
+    """The in-warehouse fit's seconds and parameters against lifetimes' on the same customer summary. The
+    seconds are those of the fit's models run on their own (`alone`, from `dbt run --select`) when that
+    run succeeded, else their seconds inside the full build."""
+    in_build = sum(t["seconds"] for t in timings.values() if t["name"] in FIT_MODELS)
+    alone_seconds = sum(t["seconds"] for t in (alone or {}).values() if t["name"] in FIT_MODELS)
+    warehouse_seconds = alone_seconds if alone else in_build
     with _connect(database, args.memory_limit, args.threads, read_only=True) as connection:
         bgnbd = connection.execute(
             "select r, alpha, a, b, log_likelihood from intermediate.int_bgnbd_parameters_fitted"
@@ -443,6 +458,8 @@ def fit_comparison(timings: dict[str, dict], database: Path, args: argparse.Name
     fit: dict = {
         "warehouse": {
             "seconds": warehouse_seconds,
+            "seconds_alone": alone_seconds if alone else None,
+            "seconds_in_full_build": in_build,
             "models": list(FIT_MODELS),
             "bgnbd": dict(zip(("r", "alpha", "a", "b", "log_likelihood"), bgnbd, strict=True)),
             "gamma_gamma": dict(zip(("p", "q", "gamma", "log_likelihood"), gamma_gamma, strict=True)),

@@ -1,10 +1,8 @@
--- BG/NBD fitted by maximum likelihood in SQL (macros/clv/log_parameter_search.sql): a compass search
--- over (ln r, ln alpha, ln a, ln b) from r = alpha = 1, a = b = e^0.5 (not a = 1, where the forecast
--- formula has a removable singularity: data too thin to move the search would leave it there), var
--- clv_bgnbd_search_iterations iterations. A move changes (r, alpha) or (a, b), diagonals included:
--- r and alpha trade off along a ridge (their ratio is the mean purchase rate), as do a and b (the mean
--- drop-out probability), while the two pairs hardly interact; 17 candidates an iteration instead of
--- 81. The likelihood is evaluated on the (x, t_x, T) groups, never on single customers: count rows
+-- BG/NBD fitted by maximum likelihood in SQL (macros/clv/log_parameter_search.sql): Newton's method with
+-- damping over (ln r, ln alpha, ln a, ln b) from r = alpha = 1, a = b = e^0.5 (not a = 1, where the
+-- forecast formula has a removable singularity: data too thin to move the search would leave it there),
+-- at most var clv_bgnbd_search_iterations iterations (it stops once converged, after about ten).
+-- The likelihood is evaluated on the (x, t_x, T) groups, never on single customers: count rows
 -- carry the terms that depend on x only (one per distinct x), group rows the rest.
 {%- set search = clv_search_settings('clv_bgnbd_search_iterations') %}
 {#- the CTEs before the search, also run on their own by engines that search one query at a time -#}

@@ -1,8 +1,8 @@
 -- Gamma-Gamma fitted by maximum likelihood in SQL on the customers with at least one repeat purchase
 -- of positive value (x = those purchases, m = their average value). The search coordinates are
 -- ln p, ln q and ln(p gamma / q), which is close to the log of the mean purchase value: p and gamma trade
--- off against each other along a long ridge, and this coordinate takes the ridge out of the search, so
--- moves along one coordinate at a time (7 candidates an iteration) suffice. It starts from p = q = 1
+-- off against each other along a long ridge, and this coordinate takes most of the ridge out of the
+-- search (Newton's method with damping, macros/clv/log_parameter_search.sql). It starts from p = q = 1
 -- and gamma = the average of m, a point that does not depend on the currency.
 {%- set search = clv_search_settings('clv_gamma_gamma_search_iterations') %}
 {#- the CTEs before the search, also run on their own by engines that search one query at a time -#}
