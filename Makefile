@@ -146,6 +146,8 @@ BIN_BENCH := $(VENV_BENCH)/bin
 STAMP_BENCH := $(VENV_BENCH)/.installed
 BENCH_CUSTOMERS ?= 10000 100000 1000000
 BENCH_MEMORY_LIMIT ?= 6GB
+# More options of the harness, e.g. BENCH_ARGS=--models-only (seeds and models, no data or unit tests)
+BENCH_ARGS ?=
 
 $(STAMP_BENCH): requirements.lock requirements-bench.lock pyproject.toml
 	test -d $(VENV_BENCH) || $(PYTHON) -m venv $(VENV_BENCH)
@@ -158,7 +160,7 @@ venv-bench: $(STAMP_BENCH)  ## create .venv-bench (lifetimes, the benchmark's pe
 
 bench: $(STAMP) $(STAMP_BENCH)  ## benchmark at BENCH_CUSTOMERS scales against the floor and lifetimes
 	$(BIN)/python -m customer_value.bench $(foreach n,$(BENCH_CUSTOMERS),--customers $(n)) \
-	  --memory-limit $(BENCH_MEMORY_LIMIT) --peer-python $(BIN_BENCH)/python --out build/bench
+	  --memory-limit $(BENCH_MEMORY_LIMIT) --peer-python $(BIN_BENCH)/python --out build/bench $(BENCH_ARGS)
 
 # The same harness on 300 customers, seeds and models only (test-dbt runs the data and unit tests): fails
 # when the floor and the mart differ by a cent or lifetimes' parameters differ by more than 0.5%.
