@@ -266,12 +266,27 @@
 
     search_{{ i }}_evaluated as (
 
+        -- Summed as decimals, exactly: a sum of doubles depends on the order the engine adds them in (with
+        -- several threads, on the run), and the search would follow it into the last digits of the
+        -- parameters, so two builds of the same data would differ. Rounding each term to 1e-18 is
+        -- deterministic. A term that is not a finite number (overflow) makes the point's value null.
         select
-            candidate.point_id,
-            sum({{ contribution }}) as log_likelihood
-        from search_{{ i }}_candidates as candidate
-        cross join {{ observations }} as observation
-        group by candidate.point_id
+            point_id,
+            case when invalid_terms = 0 then cast(exact_sum as double) end as log_likelihood
+        from (
+            select
+                point_id,
+                sum(case when contribution between -1e15 and 1e15 then cast(contribution as decimal(38, 18)) end) as exact_sum,
+                sum(case when contribution between -1e15 and 1e15 then 0 else 1 end) as invalid_terms
+            from (
+                select
+                    candidate.point_id,
+                    {{ contribution }} as contribution
+                from search_{{ i }}_candidates as candidate
+                cross join {{ observations }} as observation
+            ) as contributions
+            group by point_id
+        ) as summed
 
     ),
 
