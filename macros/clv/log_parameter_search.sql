@@ -141,11 +141,6 @@
     {{ return(points) }}
 {%- endmacro %}
 
-{% macro log_parameter_search_point_id(coordinates, offsets) -%}
-    {#- The stencil point (its index in log_parameter_search_stencil_points) with these offsets. -#}
-    {{ return(log_parameter_search_stencil_points(coordinates).index(offsets)) }}
-{%- endmacro %}
-
 {% macro log_parameter_search_stencil(coordinates) -%}
     {#- CTE search_stencil: one row per stencil point, with its offsets (see log_parameter_search). -#}
     search_stencil as (
@@ -235,7 +230,7 @@
 
 {% macro log_parameter_search_iteration(i, previous, observations, coordinates, parameters, contribution, max_step, difference_step, bound, tolerance) -%}
     {#- CTEs search_<i>_candidates, search_<i>_evaluated, search_<i>_values, search_<i>_updated,
-        search_<i>_factored and search_<i>: one iteration of the search from the state in relation
+        search_<i>_solve_<n> (the Cholesky stages) and search_<i>: one iteration of the search from the state in relation
         `previous` (see log_parameter_search). -#}
     {%- set k = coordinates | length -%}
     {%- set h = difference_step -%}
