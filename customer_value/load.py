@@ -502,11 +502,14 @@ OPS_SCHEMA = "ops"
 # drops them (in its transaction on DuckDB) and the next build creates them from all of the new data;
 # otherwise months outside their lookback window would keep the previous data set's figures.
 INCREMENTAL_MODELS = [
+    "staging.base_erp__order_lines",
+    "staging.base_crm__activities",
     "intermediate.int_order_lines_costed",
     "intermediate.int_sales_aggregated_to_customer_months",
     "intermediate.int_activities_costed",
     "intermediate.int_activity_costs_aggregated_to_customer_months",
     "marts.fct_customer_profitability_monthly",
+    "marts.fct_customer_product_profitability",
 ]
 
 

@@ -31,6 +31,7 @@ from customer_value.config import Settings
 from customer_value.contract import raw_tables
 from customer_value.generate import generate_dataset
 from customer_value.generate.increments import write_increment
+from customer_value.load import INCREMENTAL_MODELS
 from customer_value.schedule import scheduled_run
 
 CUSTOMERS = "150"
@@ -41,7 +42,8 @@ DAYS = [CUTOFF + timedelta(days=offset) for offset in range(1, 8)]
 # The profitability models (with the incremental ones) and the late-rows report; no data tests.
 SELECTION = ["--select", "+fct_customer_profitability +rpt_late_rows_outside_lookback"]
 EXCLUDE = ["--exclude", "resource_type:test resource_type:unit_test"]
-COMPARED_SCHEMAS = ("intermediate", "marts")
+COMPARED_SCHEMAS = ("staging", "intermediate", "marts")
+LOAD_COLUMNS = ("loaded_at", "_loaded_at", "latest_loaded_at", "_source_file")
 # An order line worth 2 x 12.50 = 25.00 (no discount, in USD) delivered late.
 LATE_QUANTITY, LATE_PRICE = 2, Decimal("12.50")
 
@@ -125,9 +127,9 @@ def _gross_sales(database: Path, customer_id: str, month: date) -> Decimal:
 def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
     return connection.execute(
         "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = ? and table_type = 'BASE TABLE' and table_schema in ('intermediate', 'marts') "
+        "where table_catalog = ? and table_type = 'BASE TABLE' and list_contains(?, table_schema) "
         "order by 1, 2",
-        [catalog],
+        [catalog, list(COMPARED_SCHEMAS)],
     ).fetchall()
 
 
@@ -144,8 +146,10 @@ def _differences(left: Path, right: Path) -> dict[str, tuple[int, int, int, int]
         for schema, table in tables:
             name = f'{schema}."{table}"'
             columns = [row[0] for row in connection.execute(f"describe l.{name}").fetchall()]
-            # when a row was delivered is no result: a re-delivered row keeps its values, not its load time
-            star = "* exclude (loaded_at)" if "loaded_at" in columns else "*"
+            # when and from which file a row was delivered is no result: a re-delivered row keeps its
+            # values, not its load time (the quarantine tables of staging keep the raw load columns)
+            load_columns = [c for c in LOAD_COLUMNS if c in columns]
+            star = f"* exclude ({', '.join(load_columns)})" if load_columns else "*"
             only_left = connection.execute(
                 f"select count(*) from (select {star} from l.{name} except all select {star} from r.{name})"
             ).fetchone()[0]
@@ -295,6 +299,19 @@ def test_late_row_outside_the_lookback_window_is_reported_then_counted(week: dic
         assert (
             connection.execute("select count(*) from marts.rpt_late_rows_outside_lookback").fetchone()[0] == 0
         )
+
+
+def test_the_full_load_drops_every_incremental_model_of_the_project(project_manifest: dict) -> None:
+    """The loader's list of incremental models (dropped by a full load) is the project's, so a model made
+    incremental later cannot keep an old data set's rows."""
+    incremental = {
+        f"{node['schema']}.{node['alias']}"
+        for node in project_manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["config"].get("materialized") == "incremental"
+        and node["config"].get("enabled", True)
+    }
+    assert incremental == set(INCREMENTAL_MODELS)
 
 
 def test_a_full_load_drops_the_incremental_models(tmp_path: Path) -> None:

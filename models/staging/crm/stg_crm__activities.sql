@@ -3,17 +3,11 @@ with
 
 source as (
 
-    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    -- The accepted rows; the others are in rpt_rejected_rows with their reason (issue 10). They are
+    -- unique by activity_id already: the quarantine accepts one copy of a key and rejects the rest as
+    -- duplicate or conflicting_duplicate, so there is nothing left to de-duplicate here (issue 9).
     select * from {{ ref('base_crm__activities') }}
     where reject_reason is null
-
-),
-
-deduplicated as (
-
-    -- De-duplicated on the raw columns, before renaming: the key and the load time are the same values
-    -- either way, and DuckDB de-duplicates the raw columns 3 to 4 times faster (issue 9).
-    {{ deduplicate('source', 'activity_id', '_loaded_at desc') }}
 
 ),
 
@@ -30,7 +24,7 @@ renamed as (
         cast(activity_at as date) as activity_date,
         cast(activity_at as {{ dbt.type_timestamp() }}) as activity_at,
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
-    from deduplicated
+    from source
 
 )
 

@@ -1,3 +1,5 @@
+{{ config(**quarantine_incremental_config()) }}
+
 -- Every raw activity with the reason it cannot be used (null: accepted). Activity types and resources
 -- must be in the seeds (a resource of null takes the activity type's default).
 -- Checks in order; the first a row fails is its reason (macros/quality/quarantine.sql adds the key,
@@ -6,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'activities') }}
+    {{ quarantine_source('crm', 'activities') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**quarantine_incremental_config()) }}
+
 -- Every raw order line with the reason it cannot be used (null: accepted). A sale must have a
 -- positive quantity (returns and credit notes are negative), a known customer, product and currency,
 -- and a date on or after the customer's acquisition and not after the load.
@@ -7,7 +9,7 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'order_lines') }}
+    {{ quarantine_source('erp', 'order_lines') }}
 
 ),
 
