@@ -104,7 +104,11 @@
     where {{ row_key }} in (
         select {{ row_key }}
         from {{ source(source_name, table_name) }}
-        where _loaded_at > (select max(_loaded_at) from {{ this }})
+        -- coalesce: a quarantine built from an empty raw table (the bank example has no order lines)
+        -- takes in the first rows delivered later
+        where _loaded_at > (
+            select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
+        )
         union all
         select row_key from {{ this }}
         where reject_reason is not null
