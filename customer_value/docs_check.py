@@ -86,3 +86,47 @@ def documentation_problems(manifest: dict) -> list[str]:
             if not column.get("data_type"):
                 problems.append(f"column {name}.{column['name']} has no data_type")
     return problems
+
+
+def primary_key(node: dict) -> list[str]:
+    """The columns of a model's primary key constraint (model- or column-level); [] when it has none."""
+    for constraint in node.get("constraints", []):
+        if constraint["type"] == "primary_key":
+            return list(constraint["columns"])
+    return [
+        column["name"]
+        for column in node["columns"].values()
+        if any(constraint["type"] == "primary_key" for constraint in column.get("constraints", []))
+    ]
+
+
+def primary_key_problems(manifest: dict) -> list[str]:
+    """One sentence per mart whose primary key no data test checks. The key is declared in the contract;
+    on DuckDB a mart with `meta: {primary_key_index: false}` gets no index for it (macros/constraints.sql),
+    so the test is what keeps the key unique. A key is checked by `unique` on its one column or by
+    `unique_combination_of_columns` on exactly its columns."""
+    checked: dict[str, list[set[str]]] = {}
+    for test in manifest["nodes"].values():
+        metadata = test.get("test_metadata") or {}
+        if test["resource_type"] != "test" or not test.get("attached_node"):
+            continue
+        kwargs = metadata.get("kwargs", {})
+        if metadata.get("name") == "unique":
+            columns = {kwargs.get("column_name")}
+        elif metadata.get("name") == "unique_combination_of_columns":
+            columns = set(kwargs.get("combination_of_columns", []))
+        else:
+            continue
+        checked.setdefault(test["attached_node"], []).append(columns)
+    problems = []
+    for node in mart_nodes(manifest):
+        key = primary_key(node)
+        unindexed = not (node["config"].get("meta") or {}).get("primary_key_index", True)
+        if unindexed and not key:
+            problems.append(f"mart {node['name']} sets primary_key_index: false but declares no primary key")
+        if key and set(key) not in checked.get(node["unique_id"], []):
+            problems.append(
+                f"mart {node['name']} ({node['original_file_path']}) declares primary key {key} but no "
+                "unique or unique_combination_of_columns test checks exactly those columns"
+            )
+    return problems

@@ -509,6 +509,7 @@ INCREMENTAL_MODELS = [
     "intermediate.int_activities_costed",
     "intermediate.int_activity_costs_aggregated_to_customer_months",
     "marts.fct_customer_profitability_monthly",
+    "marts.fct_customer_product_profitability",
 ]
 
 

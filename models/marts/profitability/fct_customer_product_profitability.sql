@@ -5,18 +5,23 @@
 --   cost to serve is split over the month's products by their number of order lines (each line is
 --   picked, packed and delivered), commercial and allocated costs by their gross sales; both with
 --   largest-remainder rounding, to the cent.
+-- Incremental (issue 9): every row belongs to one customer-month, so a scheduled run recomputes the
+-- months of the lookback window, as fct_customer_profitability_monthly does, and replaces those months.
+{{ config(**incremental_by_month_config()) }}
 {%- set unattributed = var('unattributed_product_id') %}
 with
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_costed') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 
 monthly as (
 
     select * from {{ ref('fct_customer_profitability_monthly') }}
+    where {{ in_lookback_window('period_month') }}
 
 ),
 
