@@ -67,3 +67,49 @@
         1 = 1
     {%- endif -%}
 {%- endmacro %}
+
+{% macro months_whose_rows_differ(staged, built, staged_month, built_month, columns) -%}
+    {#- The months in which two relations do not hold the same rows: per month, the number of rows and
+        the sum of a hash of `columns` (expressions valid on both) differ, or one of them has the month
+        and the other does not. rpt_late_rows_outside_lookback compares rows one by one only in these
+        months: after a build that took every row in (--full-refresh, or no late rows) there are none,
+        and the report costs two narrow scans instead of a join of every staged line with its built
+        version (95 s of a 1M-customer build, issue 9). A month whose rows differ and whose sums agree
+        by chance would need a hash collision of the sums. -#}
+    select coalesce(staged_months.period_month, built_months.period_month) as period_month
+    from (
+        select
+            {{ staged_month }} as period_month,
+            count(*) as row_count,
+            sum({{ row_checksum(columns) }}) as checksum
+        from {{ staged }}
+        group by 1
+    ) as staged_months
+    full outer join (
+        select
+            {{ built_month }} as period_month,
+            count(*) as row_count,
+            sum({{ row_checksum(columns) }}) as checksum
+        from {{ built }}
+        group by 1
+    ) as built_months
+        on staged_months.period_month = built_months.period_month
+    where
+        staged_months.period_month is null
+        or built_months.period_month is null
+        or staged_months.row_count <> built_months.row_count
+        or staged_months.checksum <> built_months.checksum
+{%- endmacro %}
+
+{% macro row_checksum(columns) -%}
+    {#- A 64-bit (DuckDB) or 32-bit (Spark) hash of the values of `columns`, to be summed per group. -#}
+    {{ return(adapter.dispatch('row_checksum', 'customer_value')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_checksum(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_checksum(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as bigint)
+{%- endmacro %}

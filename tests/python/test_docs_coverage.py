@@ -54,7 +54,9 @@ def test_every_primary_key_is_checked_by_a_uniqueness_test(manifest: dict) -> No
     """On DuckDB the largest marts build no index for their primary key (meta primary_key_index: false,
     macros/constraints.sql); their uniqueness test is what enforces it, so every declared key needs one."""
     unindexed = [
-        node["name"] for node in mart_nodes(manifest) if not node["config"]["meta"].get("primary_key_index", True)
+        node["name"]
+        for node in mart_nodes(manifest)
+        if not node["config"]["meta"].get("primary_key_index", True)
     ]
     assert {"fct_customer_profitability_monthly", "fct_customer_product_profitability"} <= set(unindexed)
     assert primary_key_problems(manifest) == []
@@ -65,12 +67,14 @@ def test_a_primary_key_without_a_uniqueness_test_is_reported(project_manifest: d
     manifest = copy.deepcopy(project_manifest)
     mart = next(node for node in mart_nodes(manifest) if node["name"] == "fct_customer_product_profitability")
     for unique_id, node in list(manifest["nodes"].items()):
-        if node.get("attached_node") == mart["unique_id"] and (node.get("test_metadata") or {}).get(
-            "name"
-        ) == "unique_combination_of_columns":
+        if (
+            node.get("attached_node") == mart["unique_id"]
+            and (node.get("test_metadata") or {}).get("name") == "unique_combination_of_columns"
+        ):
             del manifest["nodes"][unique_id]
     assert primary_key_problems(manifest) == [
-        "mart fct_customer_product_profitability (models/marts/profitability/fct_customer_product_profitability.sql) "
+        "mart fct_customer_product_profitability "
+        "(models/marts/profitability/fct_customer_product_profitability.sql) "
         "declares primary key ['customer_id', 'period_month', 'product_id'] but no unique or "
         "unique_combination_of_columns test checks exactly those columns"
     ]
