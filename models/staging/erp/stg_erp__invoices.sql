@@ -2,7 +2,9 @@ with
 
 source as (
 
-    -- the accepted rows; the others are in rpt_rejected_rows with their reason (issue 10)
+    -- The accepted rows; the others are in rpt_rejected_rows with their reason (issue 10). They are
+    -- unique by invoice_id already (the quarantine accepts one copy of a key), so nothing is left to
+    -- de-duplicate: a window here ran again for every reader of this view (issue 9).
     select * from {{ ref('base_erp__invoices') }}
     where reject_reason is null
 
@@ -20,12 +22,6 @@ renamed as (
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
     from source
 
-),
-
-deduplicated as (
-
-    {{ deduplicate('renamed', 'invoice_id', 'loaded_at desc') }}
-
 )
 
 select
@@ -36,4 +32,4 @@ select
     issued_date,
     due_date,
     loaded_at
-from deduplicated
+from renamed
