@@ -77,28 +77,34 @@
         version (95 s of a 1M-customer build, issue 9). A month whose rows differ and whose sums agree
         by chance would need a hash collision of the sums. -#}
     select coalesce(staged_months.period_month, built_months.period_month) as period_month
-    from (
-        select
-            {{ staged_month }} as period_month,
-            count(*) as row_count,
-            sum({{ row_checksum(columns) }}) as checksum
-        from {{ staged }}
-        group by 1
-    ) as staged_months
-    full outer join (
-        select
-            {{ built_month }} as period_month,
-            count(*) as row_count,
-            sum({{ row_checksum(columns) }}) as checksum
-        from {{ built }}
-        group by 1
-    ) as built_months
+    from ({{ month_row_checksums(staged, staged_month, columns) }}) as staged_months
+    full outer join ({{ month_row_checksums(built, built_month, columns) }}) as built_months
         on staged_months.period_month = built_months.period_month
     where
         staged_months.period_month is null
         or built_months.period_month is null
         or staged_months.row_count <> built_months.row_count
         or staged_months.checksum <> built_months.checksum
+{%- endmacro %}
+
+{% macro month_row_checksums(relation, month, columns) -%}
+    {#- Per month (`month`, an expression over the relation's columns): its rows and the sum of their
+        row_checksum of `columns`. -#}
+    select
+        {{ month }} as period_month,
+        count(*) as row_count,
+        sum({{ row_checksum(columns) }}) as checksum
+    from {{ relation }}
+    group by 1
+{%- endmacro %}
+
+{% macro rows_in_months(relation, month, months) -%}
+    {#- The rows of `relation` whose month (`month`, an expression over its columns qualified by the
+        relation's name) is one of the `period_month`s of `months` (months_whose_rows_differ). -#}
+    select {{ relation }}.*
+    from {{ relation }}
+    inner join {{ months }}
+        on {{ month }} = {{ months }}.period_month
 {%- endmacro %}
 
 {% macro row_checksum(columns) -%}

@@ -162,6 +162,9 @@
     {%- set contract = raw_contract(source_name, table_name) -%}
     {%- set row_key = quarantine_row_key(source_name, table_name, checked) -%}
     {%- set copies_of_a_key = 'partition by counted.row_key, counted.check_reason is null' -%}
+    {#- a key with one row: its text only when it is rejected -#}
+    {%- set rejected_values = 'case when ' ~ checked ~ '.check_reason is not null then '
+        ~ quarantine_raw_values(contract, checked) ~ ' end' -%}
     select
         numbered.*,
         case
@@ -183,12 +186,10 @@
             {{ row_key }} as row_key,
             cast(1 as {{ dbt.type_bigint() }}) as copies,
             {{ checked }}._loaded_at as latest_loaded_at,
-            case when {{ checked }}.check_reason is not null then {{ quarantine_raw_values(contract, checked) }} end as raw_values,
+            {{ rejected_values }} as raw_values,
             cast(1 as {{ dbt.type_bigint() }}) as copy_number,
-            case when {{ checked }}.check_reason is not null then {{ quarantine_raw_values(contract, checked) }} end
-                as latest_first_values,
-            case when {{ checked }}.check_reason is not null then {{ quarantine_raw_values(contract, checked) }} end
-                as latest_last_values
+            {{ rejected_values }} as latest_first_values,
+            {{ rejected_values }} as latest_last_values
         from {{ checked }}
         where {{ row_key }} not in (select repeated_keys.row_key from repeated_keys)
 

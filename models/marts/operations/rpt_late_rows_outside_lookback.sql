@@ -66,23 +66,18 @@ activity_months_differing as (
 ),
 
 -- customer-months with any amount: a month of the spine without one has no component row
+{%- set has_an_amount = amounts | join(' <> 0 or ') ~ ' <> 0' %}
 profitability_amounts as (
 
     select * from profitability
-    where
-        {% for column in amounts %}
-            {{ column }} <> 0{% if not loop.last %} or{% endif %}
-        {% endfor %}
+    where {{ has_an_amount }}
 
 ),
 
 component_amounts as (
 
     select * from components
-    where
-        {% for column in amounts %}
-            {{ column }} <> 0{% if not loop.last %} or{% endif %}
-        {% endfor %}
+    where {{ has_an_amount }}
 
 ),
 
@@ -101,55 +96,37 @@ customer_months_differing as (
 
 order_lines_to_compare as (
 
-    select order_lines.*
-    from order_lines
-    inner join order_line_months_differing
-        on {{ month_of('order_lines.ordered_date') }} = order_line_months_differing.period_month
+    {{ rows_in_months('order_lines', month_of('order_lines.ordered_date'), 'order_line_months_differing') }}
 
 ),
 
 order_lines_built_to_compare as (
 
-    select order_lines_built.*
-    from order_lines_built
-    inner join order_line_months_differing
-        on order_lines_built.period_month = order_line_months_differing.period_month
+    {{ rows_in_months('order_lines_built', 'order_lines_built.period_month', 'order_line_months_differing') }}
 
 ),
 
 activities_to_compare as (
 
-    select activities.*
-    from activities
-    inner join activity_months_differing
-        on {{ month_of('activities.activity_date') }} = activity_months_differing.period_month
+    {{ rows_in_months('activities', month_of('activities.activity_date'), 'activity_months_differing') }}
 
 ),
 
 activities_built_to_compare as (
 
-    select activities_built.*
-    from activities_built
-    inner join activity_months_differing
-        on activities_built.period_month = activity_months_differing.period_month
+    {{ rows_in_months('activities_built', 'activities_built.period_month', 'activity_months_differing') }}
 
 ),
 
 profitability_to_compare as (
 
-    select profitability.*
-    from profitability
-    inner join customer_months_differing
-        on profitability.period_month = customer_months_differing.period_month
+    {{ rows_in_months('profitability', 'profitability.period_month', 'customer_months_differing') }}
 
 ),
 
 components_to_compare as (
 
-    select components.*
-    from components
-    inner join customer_months_differing
-        on components.period_month = customer_months_differing.period_month
+    {{ rows_in_months('components', 'components.period_month', 'customer_months_differing') }}
 
 ),
 
