@@ -10,6 +10,15 @@
     ]) }}
 {%- endmacro %}
 
+{% macro customer_measure_columns() -%}
+    {#- customer_amount_columns() and the counts of a customer's period, as
+        int_customer_monthly_amounts_stacked stacks them and int_customer_monthly_amounts_unioned sums
+        them. -#}
+    {{ return(customer_amount_columns() + [
+        'order_count', 'order_line_count', 'return_line_count', 'activity_count', 'service_minutes',
+    ]) }}
+{%- endmacro %}
+
 {% macro customer_result_columns() -%}
     {#- The amounts of customer_amount_columns() (which must be in scope, not null) and the levels of
         result DOMAIN.md defines, as money:

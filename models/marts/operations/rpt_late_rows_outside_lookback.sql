@@ -7,7 +7,9 @@
 --     from what their components (invoices, payments, balances, incentives, spend, staff) give now.
 -- Empty after a build with --full-refresh, which takes every row in.
 -- Rows are compared one by one only in the months whose rows differ at all (months_whose_rows_differ:
--- per month, row counts and sums of row hashes), so the report costs narrow scans when nothing is late.
+-- per month, row counts and sums of row hashes; months_whose_amounts_differ: per month, sums of the
+-- amounts weighted by customer, from the stacked component rows), so the report costs narrow scans
+-- when nothing is late.
 {%- set amounts = customer_amount_columns() %}
 with
 
@@ -47,6 +49,12 @@ components as (
 
 ),
 
+components_stacked as (
+
+    select * from {{ ref('int_customer_monthly_amounts_stacked') }}
+
+),
+
 order_line_months_differing as (
 
     {{ months_whose_rows_differ(
@@ -65,32 +73,9 @@ activity_months_differing as (
 
 ),
 
--- customer-months with any amount: a month of the spine without one has no component row
-{%- set has_an_amount = amounts | join(' <> 0 or ') ~ ' <> 0' %}
-profitability_amounts as (
-
-    select * from profitability
-    where {{ has_an_amount }}
-
-),
-
-component_amounts as (
-
-    select * from components
-    where {{ has_an_amount }}
-
-),
-
-{%- set amount_checksum_columns = ['customer_id'] %}
-{%- for column in amounts %}
-    {%- do amount_checksum_columns.append('cast(' ~ column ~ ' as ' ~ type_money() ~ ')') %}
-{%- endfor %}
-
 customer_months_differing as (
 
-    {{ months_whose_rows_differ(
-        'profitability_amounts', 'component_amounts', 'period_month', 'period_month', amount_checksum_columns
-    ) }}
+    {{ months_whose_amounts_differ('profitability', 'components_stacked', 'customer_id', amounts) }}
 
 ),
 
