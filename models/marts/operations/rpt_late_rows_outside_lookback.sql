@@ -9,47 +9,42 @@
 -- Rows are compared one by one only in the months whose rows differ at all (months_whose_rows_differ:
 -- per month, row counts and sums of row hashes; months_whose_amounts_differ: per month, sums of the
 -- amounts weighted by customer, from the stacked component rows), so the report costs narrow scans
--- when nothing is late.
+-- when nothing is late. The relations it reads twice (sums, then rows) are not materialized: DuckDB
+-- would copy each of them whole first (not_materialized, issue 9).
 {%- set amounts = customer_amount_columns() %}
 with
 
-order_lines as (
+order_lines as {{ not_materialized() }} (
 
     select * from {{ ref('stg_erp__order_lines') }}
 
 ),
 
-order_lines_built as (
+order_lines_built as {{ not_materialized() }} (
 
     select * from {{ ref('int_order_lines_costed') }}
 
 ),
 
-activities as (
+activities as {{ not_materialized() }} (
 
     select * from {{ ref('stg_crm__activities') }}
 
 ),
 
-activities_built as (
+activities_built as {{ not_materialized() }} (
 
     select * from {{ ref('int_activities_costed') }}
 
 ),
 
-profitability as (
+profitability as {{ not_materialized() }} (
 
     select * from {{ ref('fct_customer_profitability_monthly') }}
 
 ),
 
-components as (
-
-    select * from {{ ref('int_customer_monthly_amounts_unioned') }}
-
-),
-
-components_stacked as (
+components as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_monthly_amounts_stacked') }}
 
@@ -75,7 +70,7 @@ activity_months_differing as (
 
 customer_months_differing as (
 
-    {{ months_whose_amounts_differ('profitability', 'components_stacked', 'customer_id', amounts) }}
+    {{ months_whose_amounts_differ('profitability', 'components', 'customer_id', amounts) }}
 
 ),
 
@@ -109,9 +104,18 @@ profitability_to_compare as (
 
 ),
 
+-- the components of the customer-months of those months, summed per customer-month (only then: the sum
+-- of every customer-month's components is the largest cost of the report when it is not filtered first)
 components_to_compare as (
 
-    {{ rows_in_months('components', 'components.period_month', 'customer_months_differing') }}
+    select
+        {% for column in amounts %}
+            sum(cast({{ column }} as {{ type_money() }})) as {{ column }},
+        {% endfor %}
+        customer_id,
+        period_month
+    from ({{ rows_in_months('components', 'components.period_month', 'customer_months_differing') }}) as stacked
+    group by customer_id, period_month
 
 ),
 
@@ -193,7 +197,7 @@ final as (
         cast(sum(is_stale_customer_month) as {{ dbt.type_bigint() }}) as stale_customer_months,
         max(loaded_at) as last_loaded_at
     from stacked
-    group by 1, 2
+    group by source_table, period_month
 
 )
 
