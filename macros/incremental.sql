@@ -136,7 +136,8 @@
 
 {% macro rows_in_months(relation, month, months) -%}
     {#- The rows of `relation` whose month (`month`, an expression over its columns qualified by the
-        relation's name) is one of the `period_month`s of `months` (months_whose_rows_differ). -#}
+        relation's name) is one of the `period_month`s of `months` (months_whose_rows_differ or
+        months_whose_amounts_differ). -#}
     select {{ relation }}.*
     from {{ relation }}
     inner join {{ months }}

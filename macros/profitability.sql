@@ -1,5 +1,5 @@
 {% macro customer_amount_columns() -%}
-    {#- The amounts a customer's period is made of, as int_customer_monthly_amounts_unioned stacks them.
+    {#- The amounts a customer's period is made of, as int_customer_monthly_amounts_stacked stacks them.
         Revenue: gross_sales - discounts + returned_sales + credit_notes = net_sales; float_income.
         Costs: cogs; cost_to_serve (TDABC); commercial (incentives, payment deferral, balance carrying,
         acquisition); allocated (account management, retention). -#}
