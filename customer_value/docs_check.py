@@ -102,8 +102,8 @@ def primary_key(node: dict) -> list[str]:
 
 def primary_key_problems(manifest: dict) -> list[str]:
     """One sentence per mart whose primary key no data test checks. The key is declared in the contract;
-    on DuckDB a mart with `meta: {primary_key_index: false}` gets no index for it (macros/constraints.sql),
-    so the test is what keeps the key unique. A key is checked by `unique` on its one column or by
+    on DuckDB no mart gets an index for it (macros/constraints.sql), so the test is what keeps the key
+    unique. A key is checked by `unique` on its one column or by
     `unique_combination_of_columns` on exactly its columns."""
     checked: dict[str, list[set[str]]] = {}
     for test in manifest["nodes"].values():
@@ -121,9 +121,6 @@ def primary_key_problems(manifest: dict) -> list[str]:
     problems = []
     for node in mart_nodes(manifest):
         key = primary_key(node)
-        unindexed = not (node["config"].get("meta") or {}).get("primary_key_index", True)
-        if unindexed and not key:
-            problems.append(f"mart {node['name']} sets primary_key_index: false but declares no primary key")
         if key and set(key) not in checked.get(node["unique_id"], []):
             problems.append(
                 f"mart {node['name']} ({node['original_file_path']}) declares primary key {key} but no "

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from customer_value.docs_check import documentation_problems, mart_nodes, primary_key_problems
+from customer_value.docs_check import documentation_problems, mart_nodes, primary_key, primary_key_problems
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +51,11 @@ def test_a_missing_column_description_is_reported(project_manifest: dict) -> Non
 
 
 def test_every_primary_key_is_checked_by_a_uniqueness_test(manifest: dict) -> None:
-    """On DuckDB the largest marts build no index for their primary key (meta primary_key_index: false,
-    macros/constraints.sql); their uniqueness test is what enforces it, so every declared key needs one."""
-    unindexed = [
-        node["name"]
-        for node in mart_nodes(manifest)
-        if not node["config"]["meta"].get("primary_key_index", True)
-    ]
-    assert {"fct_customer_profitability_monthly", "fct_customer_product_profitability"} <= set(unindexed)
+    """On DuckDB no mart builds an index for its primary key (macros/constraints.sql); its uniqueness
+    test is what enforces it, so every declared key needs one."""
+    keyed = {node["name"] for node in mart_nodes(manifest) if primary_key(node)}
+    largest = {"dim_customers", "fct_customer_profitability_monthly", "fct_customer_product_profitability"}
+    assert largest <= keyed
     assert primary_key_problems(manifest) == []
 
 

@@ -44,6 +44,52 @@ def _query(database: Path, sql: str) -> list[tuple]:
         connection.close()
 
 
+# --- keys -------------------------------------------------------------------------------------------
+
+
+def test_a_warehouse_with_the_retired_foreign_keys_still_builds(bank_warehouse: Path, tmp_path: Path) -> None:
+    """Warehouses built before 2 December 2026 hold foreign keys from customer-grain marts to an indexed
+    dim_customers; DuckDB cannot drop a constraint and will not replace a table one references. The
+    on-run-start hook copies such tables without their keys, so rebuilding dim_customers succeeds and
+    the referencing mart keeps its rows."""
+    database = tmp_path / "upgraded.duckdb"
+    shutil.copy(bank_warehouse, database)
+    connection = duckdb.connect(str(database))
+    try:
+        # the tables as the earlier version built them: dim_customers keyed, the mart referencing it
+        connection.execute(
+            """
+            create temporary table customers as select customer_id, segment from marts.dim_customers;
+            create temporary table historical as
+                select customer_id, profit_since_acquisition from marts.fct_customer_historical_value;
+            drop table marts.fct_customer_historical_value;
+            drop table marts.dim_customers;
+            create table marts.dim_customers (customer_id varchar primary key, segment varchar);
+            insert into marts.dim_customers select * from customers;
+            create table marts.fct_customer_historical_value (
+                customer_id varchar primary key references marts.dim_customers (customer_id),
+                profit_since_acquisition decimal(18, 2)
+            );
+            insert into marts.fct_customer_historical_value select * from historical;
+            """
+        )
+        count = "select count(*) from marts.fct_customer_historical_value"
+        rows_before = connection.execute(count).fetchone()
+    finally:
+        connection.close()
+    assert rows_before[0] > 0
+
+    result = run_cli(
+        ["build", "--select", "dim_customers", "--vars", "{as_of_date: '2023-12-31'}"], database, check=False
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Dropping the retired foreign key" in result.stdout
+    assert _query(database, count) == [rows_before]
+    foreign_keys = "select count(*) from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"
+    assert _query(database, foreign_keys) == [(0,)]
+
+
 # --- exports ---------------------------------------------------------------------------------------
 
 
