@@ -158,6 +158,38 @@ def node_timings(target_dir: Path) -> dict[str, dict]:
     return timings
 
 
+def daily_profile(target_dir: Path, seconds: float, started: float, top: int = 12) -> dict | None:
+    """Where the daily run's time went, from the run_results.json its `dbt build` wrote: the build's own
+    time, the rest of the run (loading the delivery, source freshness, parsing, the summary), the time
+    of models and of data tests summed over dbt's threads, and the slowest nodes. None when the run left
+    no run_results.json of its own (an --incremental-command without dbt build)."""
+    path = target_dir / "run_results.json"
+    if not path.exists() or path.stat().st_mtime < started:
+        return None
+    results = json.loads(path.read_text())
+    nodes = [
+        {
+            # type.package.name, and a hash after a data test's name
+            "name": result["unique_id"].split(".")[2],
+            "resource_type": result["unique_id"].split(".")[0],
+            "seconds": result["execution_time"],
+        }
+        for result in results["results"]
+    ]
+    build = results.get("elapsed_time")
+    by_type: dict[str, float] = {}
+    for node in nodes:
+        by_type[node["resource_type"]] = by_type.get(node["resource_type"], 0.0) + node["seconds"]
+    return {
+        "build_seconds": build,
+        "outside_build_seconds": None if build is None else seconds - build,
+        "nodes": len(nodes),
+        "model_seconds": by_type.get("model", 0.0),
+        "test_seconds": by_type.get("test", 0.0),
+        "slowest": sorted(nodes, key=lambda node: -node["seconds"])[:top],
+    }
+
+
 def model_ancestors(target_dir: Path, node: str) -> set[str]:
     """The models `node` is built from, itself included (manifest.json's parent_map)."""
     parents = json.loads((target_dir / "manifest.json").read_text())["parent_map"]
@@ -449,7 +481,7 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
     if commands is None:
         result.incremental = {"available": False, "note": how}
     else:
-        seconds, peak, ok = 0.0, 0, True
+        seconds, peak, ok, started = 0.0, 0, True, time.time()
         for index, command in enumerate(commands):
             step = measure(f"incremental_{index}", command, env, root / f"incremental_{index}.log")
             seconds += step.seconds or 0.0
@@ -473,6 +505,7 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
             "seconds": seconds if ok else None,
             "peak_bytes": peak or None,
             "share_of_full_build": seconds / full if ok and full else None,
+            "profile": daily_profile(target_dir, seconds, started=started) if ok else None,
         }
     console.print(f"{customers:,} customers: incremental run: {result.incremental['note']}")
 
@@ -699,6 +732,23 @@ def print_report(results: list[ScaleResult], checks: list[dict], top: int) -> No
                 model["model"], f"{model['seconds']:,.1f}", "yes" if model["profitability_path"] else ""
             )
         out.print(models)
+    profile = results[-1].incremental.get("profile") if results else None
+    if profile:
+        last = results[-1]
+        out.print(
+            f"daily run at {last.customers:,} customers: {last.incremental['seconds']:,.1f} s = dbt build "
+            f"{_s(profile['build_seconds'])} + the rest {_s(profile['outside_build_seconds'])} (delivery "
+            f"upsert, freshness, parsing, summary); {profile['nodes']} nodes: models "
+            f"{profile['model_seconds']:,.0f} s and data tests {profile['test_seconds']:,.0f} s, summed "
+            "over dbt's threads"
+        )
+        daily = Table(title=f"slowest nodes of the daily run at {last.customers:,} customers")
+        daily.add_column("node")
+        daily.add_column("type")
+        daily.add_column("seconds", justify="right")
+        for node in profile["slowest"]:
+            daily.add_row(node["name"], node["resource_type"], f"{node['seconds']:,.1f}")
+        out.print(daily)
     if checks:
         table = Table(
             title=f"targets (set for {TARGET_SCALE:,} customers; judged here at {checks[0]['customers']:,})"

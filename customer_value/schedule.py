@@ -92,7 +92,9 @@ def _freshness(record: RunRecord, settings: Settings) -> None:
         record.stale_sources.append(f"freshness check could not run: {result.exception}")
         return
     statuses = []
-    for source in result.result.results:
+    # the results also hold the project's on-run-start hook (macros/constraints.sql): sources only
+    sources = [r for r in result.result.results if getattr(r.node, "resource_type", None) == "source"]
+    for source in sources:
         status = str(getattr(source, "status", "error"))
         statuses.append(status)
         if status != "pass":

@@ -3,14 +3,24 @@ floor reproduces DOMAIN.md's bank example the pipeline builds (as of 31 December
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from customer_value.bench import FLOOR_SCHEMA, FLOOR_SQL, MART, compare_tables, run_floor, tree_rss_bytes
+from customer_value.bench import (
+    FLOOR_SCHEMA,
+    FLOOR_SQL,
+    MART,
+    compare_tables,
+    daily_profile,
+    run_floor,
+    tree_rss_bytes,
+)
 
 TABLE = """
 create table {name} (
@@ -60,6 +70,30 @@ def test_a_changed_type_is_a_difference(connection) -> None:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="peak memory is read from /proc")
+def test_the_daily_profile_splits_the_run_into_build_and_the_rest(tmp_path: Path) -> None:
+    """Build time, the rest of the run, model and test time over the threads, slowest first; and no
+    profile from a run_results.json older than the run (another command's)."""
+    started = time.time()
+    results = {
+        "elapsed_time": 50.0,
+        "results": [
+            {"unique_id": "model.customer_value.a", "execution_time": 30.0},
+            {"unique_id": "model.customer_value.b", "execution_time": 12.5},
+            {"unique_id": "test.customer_value.unique_a_id.1", "execution_time": 40.0},
+            {"unique_id": "seed.customer_value.s", "execution_time": 1.0},
+        ],
+    }
+    (tmp_path / "run_results.json").write_text(json.dumps(results))
+
+    profile = daily_profile(tmp_path, 80.0, started=started, top=2)
+
+    assert profile["build_seconds"] == 50.0
+    assert profile["outside_build_seconds"] == 30.0
+    assert (profile["nodes"], profile["model_seconds"], profile["test_seconds"]) == (4, 42.5, 40.0)
+    assert [node["name"] for node in profile["slowest"]] == ["unique_a_id", "a"]
+    assert daily_profile(tmp_path, 80.0, started=time.time() + 60) is None
+
+
 def test_process_tree_memory_is_measured() -> None:
     assert tree_rss_bytes(os.getpid()) > 10 * 1024**2
 
