@@ -18,6 +18,7 @@ takes them in.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,8 @@ class RunRecord:
     failures: list[str] = field(default_factory=list)
     late_rows: list[tuple[str, str, int]] = field(default_factory=list)
     mart_rows: dict[str, int] = field(default_factory=dict)
+    # wall seconds of each step of the run, in order: load, freshness, build, outcome (not stored)
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def late_row_count(self) -> int:
@@ -215,6 +218,13 @@ def scheduled_run(
 ) -> RunRecord:
     """One scheduled run; never raises for an expected failure: the record says what happened."""
     record = RunRecord(started_at=_now(), full_refresh=full_refresh)
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        record.step_seconds[step] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     try:
         if inbox is not None:
             if not inbox.is_dir():
@@ -234,10 +244,14 @@ def scheduled_run(
     except LoadError as error:
         record.message = f"load failed: {error}"
         record.status = "failed"
+    lap("load")
     if record.status != "failed":
         _freshness(record, settings)
+        lap("freshness")
         built = _build(record, settings, select, exclude)
+        lap("build")
         _read_outcome(record, settings.database)
+        lap("outcome")
         if not built:
             record.status = "failed"
             record.message = f"dbt build failed: {len(record.failures)} node(s) failed"
@@ -276,6 +290,9 @@ def print_run_summary(record: RunRecord, console: Console) -> None:
     if len(loaded) > 3:
         deliveries += f" and {len(loaded) - 3} more ({sum(rows for _, rows in loaded[3:]):,} rows)"
     table.add_row("deliveries loaded", deliveries or "none new")
+    if record.step_seconds:
+        steps = record.step_seconds.items()
+        table.add_row("seconds per step", ", ".join(f"{step} {seconds:.1f}" for step, seconds in steps))
     table.add_row(
         "source freshness",
         record.freshness + (f": {len(record.stale_sources)} late" if record.stale_sources else ""),

@@ -15,6 +15,7 @@ path (dbt re-parses the whole project when the profile's path changes).
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from dataclasses import replace
 from datetime import date, timedelta
@@ -277,6 +278,9 @@ def test_late_row_outside_the_lookback_window_is_reported_then_counted(week: dic
 
     output = _scheduled(database, inbox, expect=2)
     assert "order_lines 2026-07: 1" in output
+    # the summary says where the run's time went, step by step
+    steps = r"seconds per step\s+│\s+load [0-9.]+, freshness [0-9.]+, build [0-9.]+, outcome [0-9.]+"
+    assert re.search(steps, output)
     assert _gross_sales(database, customer_id, month) == before
     with duckdb.connect(str(database), read_only=True) as connection:
         report = connection.execute(
