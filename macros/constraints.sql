@@ -67,9 +67,9 @@
                 ~ adapter.quote(row[2] ~ '__without_foreign_key') -%}
             {%- do log('Dropping the retired foreign key of ' ~ table ~ ' (the table is kept).', info=true) -%}
             {%- do run_query(
-                'create or replace table ' ~ copy ~ ' as select * from ' ~ table ~ '; '
+                'begin transaction; create or replace table ' ~ copy ~ ' as select * from ' ~ table ~ '; '
                 ~ 'drop table ' ~ table ~ '; alter table ' ~ copy ~ ' rename to '
-                ~ adapter.quote(row[2])
+                ~ adapter.quote(row[2]) ~ '; commit'
             ) -%}
         {%- endfor -%}
     {%- endif -%}
