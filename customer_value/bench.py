@@ -150,12 +150,21 @@ def node_timings(target_dir: Path) -> dict[str, dict]:
     for result in results["results"]:
         unique_id = result["unique_id"]
         timings[unique_id] = {
-            "name": unique_id.split(".")[-1],
+            # type.package.name, and a hash after a data test's name
+            "name": unique_id.split(".")[2],
             "resource_type": unique_id.split(".")[0],
             "seconds": result["execution_time"],
             "status": result["status"],
         }
     return timings
+
+
+def seconds_by_resource_type(timings: dict[str, dict]) -> dict[str, float]:
+    """The nodes' seconds summed per resource type (model, test, ...): time over dbt's threads."""
+    by_type: dict[str, float] = {}
+    for timing in timings.values():
+        by_type[timing["resource_type"]] = by_type.get(timing["resource_type"], 0.0) + timing["seconds"]
+    return by_type
 
 
 def daily_profile(target_dir: Path, seconds: float, started: float, top: int = 12) -> dict | None:
@@ -166,27 +175,22 @@ def daily_profile(target_dir: Path, seconds: float, started: float, top: int = 1
     path = target_dir / "run_results.json"
     if not path.exists() or path.stat().st_mtime < started:
         return None
-    results = json.loads(path.read_text())
-    nodes = [
-        {
-            # type.package.name, and a hash after a data test's name
-            "name": result["unique_id"].split(".")[2],
-            "resource_type": result["unique_id"].split(".")[0],
-            "seconds": result["execution_time"],
-        }
-        for result in results["results"]
-    ]
-    build = results.get("elapsed_time")
-    by_type: dict[str, float] = {}
-    for node in nodes:
-        by_type[node["resource_type"]] = by_type.get(node["resource_type"], 0.0) + node["seconds"]
+    build = json.loads(path.read_text()).get("elapsed_time")
+    timings = node_timings(target_dir)
+    by_type = seconds_by_resource_type(timings)
     return {
         "build_seconds": build,
         "outside_build_seconds": None if build is None else seconds - build,
-        "nodes": len(nodes),
+        "nodes": len(timings),
         "model_seconds": by_type.get("model", 0.0),
         "test_seconds": by_type.get("test", 0.0),
-        "slowest": sorted(nodes, key=lambda node: -node["seconds"])[:top],
+        "slowest": sorted(
+            (
+                {"name": t["name"], "resource_type": t["resource_type"], "seconds": t["seconds"]}
+                for t in timings.values()
+            ),
+            key=lambda node: -node["seconds"],
+        )[:top],
     }
 
 
@@ -407,10 +411,7 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
 
     timings = node_timings(target_dir)
     path = model_ancestors(target_dir, MART_NODE)
-    by_type: dict[str, float] = {}
-    for timing in timings.values():
-        by_type[timing["resource_type"]] = by_type.get(timing["resource_type"], 0.0) + timing["seconds"]
-    result.dbt = {"seconds_by_resource_type": by_type, "nodes": len(timings)}
+    result.dbt = {"seconds_by_resource_type": seconds_by_resource_type(timings), "nodes": len(timings)}
     result.models = sorted(
         (
             {"model": t["name"], "seconds": t["seconds"], "profitability_path": uid in path}

@@ -77,10 +77,10 @@ def test_the_daily_profile_splits_the_run_into_build_and_the_rest(tmp_path: Path
     results = {
         "elapsed_time": 50.0,
         "results": [
-            {"unique_id": "model.customer_value.a", "execution_time": 30.0},
-            {"unique_id": "model.customer_value.b", "execution_time": 12.5},
-            {"unique_id": "test.customer_value.unique_a_id.1", "execution_time": 40.0},
-            {"unique_id": "seed.customer_value.s", "execution_time": 1.0},
+            {"unique_id": "model.customer_value.a", "execution_time": 30.0, "status": "success"},
+            {"unique_id": "model.customer_value.b", "execution_time": 12.5, "status": "success"},
+            {"unique_id": "test.customer_value.unique_a_id.1", "execution_time": 40.0, "status": "pass"},
+            {"unique_id": "seed.customer_value.s", "execution_time": 1.0, "status": "success"},
         ],
     }
     (tmp_path / "run_results.json").write_text(json.dumps(results))
