@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -90,8 +91,7 @@ def test_killed_build_leaves_the_last_good_marts_and_the_next_build_completes_wh
     reader = duckdb.connect(str(database), read_only=True)
     try:
         _kill_build_midway(database)
-        stale = list(tmp_path.glob(".warehouse.duckdb.building-*"))
-        assert stale, "the killed build should have left its working copy"
+        assert working_copy_path(database).exists(), "the killed build should have left its working copy"
         # the last good marts are readable and unchanged, through the open connection and a new one
         assert reader.execute(MARTS_CHECK).fetchone() == before
         with duckdb.connect(str(database), read_only=True) as fresh:
@@ -99,7 +99,7 @@ def test_killed_build_leaves_the_last_good_marts_and_the_next_build_completes_wh
 
         # the next build completes and is published although the reader still holds the file
         run_cli(BUILD, database)
-        assert not list(tmp_path.glob(".warehouse.duckdb.building-*")), "stale working copy not removed"
+        assert not working_copy_path(database).parent.exists(), "stale working copy not removed"
         assert reader.execute(MARTS_CHECK).fetchone() == before  # the reader's snapshot
     finally:
         reader.close()
@@ -147,9 +147,58 @@ def test_copies_of_dead_processes_are_removed(tmp_path: Path) -> None:
     database.write_bytes(b"")
     dead = subprocess.Popen(["true"])
     dead.wait()
-    stale = tmp_path / f".w.duckdb.building-{dead.pid}"
-    stale.mkdir()
-    (stale / "w.duckdb").write_bytes(b"x")
-    mine = working_copy_path(database)
-    assert remove_stale_copies(database) == [stale]
-    assert not stale.exists() and not mine.parent.exists()
+    # a copy in the folder of the version before one working path (a folder per process id)
+    legacy = tmp_path / f".w.duckdb.building-{dead.pid}"
+    legacy.mkdir()
+    (legacy / "w.duckdb").write_bytes(b"x")
+    live = tmp_path / f".w.duckdb.building-{os.getpid()}"
+    live.mkdir()
+    # the copy a killed command left in the working folder
+    left = working_copy_path(database)
+    left.parent.mkdir()
+    left.write_bytes(b"x")
+    assert sorted(remove_stale_copies(database)) == sorted([left.parent, legacy])
+    assert not left.parent.exists() and not legacy.exists() and live.exists()
+
+
+HOLD_THE_LOCK = """
+import sys, time, duckdb
+from pathlib import Path
+from customer_value.publish import building_copy
+with building_copy(Path(sys.argv[1])) as work:
+    with duckdb.connect(str(work)) as connection:
+        connection.execute("insert into t values ('first')")
+    print("copied", flush=True)
+    time.sleep(1.5)
+"""
+
+
+def test_a_second_command_waits_for_the_first_and_builds_on_its_result(tmp_path: Path) -> None:
+    """Two commands at once: the second copies the warehouse only once the first has published it,
+    so neither publication loses the other's rows (without the lock the result has one of them)."""
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create table t as select 'before' as x")
+    first = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(database)],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert first.stdout.readline().strip() == "copied", first.stderr.read()
+        with building_copy(database) as work, duckdb.connect(str(work)) as connection:
+            connection.execute("insert into t values ('second')")
+        _, stderr = first.communicate(timeout=60)
+    finally:
+        first.kill()
+    assert first.returncode == 0, stderr
+    assert "is building this warehouse; waiting" not in stderr  # the first did not wait
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = sorted(row[0] for row in connection.execute("select x from t").fetchall())
+    assert rows == ["before", "first", "second"]
+    assert not working_copy_path(database).parent.exists()
+    nested = pytest.raises(RuntimeError, match="already holds its build lock")
+    with building_copy(database), nested, building_copy(database):
+        pass
