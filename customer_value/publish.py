@@ -54,6 +54,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+# Linux's ioctl that makes `destination` share the blocks of `source` (a reflink: copy-on-write, no data
+# copied) on file systems that support it (XFS, Btrfs, bcachefs, OCFS2); others refuse it.
+FICLONE = 0x40049409
+
+
+def copy_file(source: Path, destination: Path) -> str:
+    """Copy `source` to `destination` (with its times and mode); return how: "reflink" or "copy".
+
+    Where the file system can clone a file, the working copy of a warehouse costs no time and no disk
+    until the build writes (issue 9: copying 11 GB was a third of the 1M nightly run's time outside dbt)."""
+    if fcntl is not None and hasattr(fcntl, "ioctl"):
+        with open(source, "rb") as reading, open(destination, "wb") as writing:
+            try:
+                fcntl.ioctl(writing.fileno(), FICLONE, reading.fileno())
+                cloned = True
+            except OSError:  # EOPNOTSUPP, EXDEV, EINVAL, ENOTTY, ...: no clone here
+                cloned = False
+        if cloned:
+            shutil.copystat(source, destination)
+            return "reflink"
+    shutil.copy2(source, destination)
+    return "copy"
+
+
 def working_copy_path(database: Path) -> Path:
     """Where commands build: one folder next to the database, the same file name inside."""
     return database.parent / f".{database.name}{WORK_SUFFIX}" / database.name
@@ -126,9 +150,9 @@ def building_copy(database: Path) -> Iterator[Path]:
         work = working_copy_path(database)
         work.parent.mkdir()
         if database.exists():
-            shutil.copy2(database, work)
+            copy_file(database, work)
             if _wal(database).exists():
-                shutil.copy2(_wal(database), _wal(work))
+                copy_file(_wal(database), _wal(work))
         try:
             yield work
         except BaseException:

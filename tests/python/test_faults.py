@@ -202,3 +202,38 @@ def test_a_second_command_waits_for_the_first_and_builds_on_its_result(tmp_path:
     nested = pytest.raises(RuntimeError, match="already holds its build lock")
     with building_copy(database), nested, building_copy(database):
         pass
+
+
+def test_the_working_copy_is_a_reflink_where_the_file_system_clones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """copy_file asks the kernel to clone (FICLONE) and copies the bytes where it refuses (ext4, tmpfs)."""
+    import customer_value.publish as publish
+
+    source = tmp_path / "w.duckdb"
+    source.write_bytes(os.urandom(300_000))
+    os.utime(source, (1_000_000_000, 1_000_000_000))
+    refused = tmp_path / "refused.duckdb"
+
+    def refuse(fd: int, request: int, argument: int) -> int:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(publish.fcntl, "ioctl", refuse)
+    assert publish.copy_file(source, refused) == "copy"
+    assert refused.read_bytes() == source.read_bytes()
+    assert refused.stat().st_mtime == source.stat().st_mtime
+
+    calls = []
+
+    def clone(fd: int, request: int, argument: int) -> int:
+        # what a cloning file system does, done by copying: the destination gets the source's bytes
+        calls.append(request)
+        os.sendfile(fd, argument, 0, os.fstat(argument).st_size)
+        return 0
+
+    monkeypatch.setattr(publish.fcntl, "ioctl", clone)
+    cloned = tmp_path / "cloned.duckdb"
+    assert publish.copy_file(source, cloned) == "reflink"
+    assert calls == [0x40049409]  # FICLONE, _IOW(0x94, 9, int)
+    assert cloned.read_bytes() == source.read_bytes()
+    assert cloned.stat().st_mtime == source.stat().st_mtime
