@@ -1,7 +1,8 @@
 """The worked-example unit tests must fail when the logic they guard is broken.
 
-Each case copies the dbt project, breaks one formula the way a careless edit would, and runs the dbt
-unit tests against the bank warehouse: the named unit test has to fail.
+Each case breaks one formula of a copy of the dbt project the way a careless edit would, and runs the dbt
+unit tests against the bank warehouse: the named unit test has to fail. The cases share one copy and put
+its files back after each run.
 """
 
 from __future__ import annotations
@@ -207,41 +208,57 @@ MUTATIONS = [
 ]
 
 
-def _dbt_on_a_broken_copy(
-    tmp_path: Path, bank_warehouse: Path, mutations: list[tuple[str, str, str]], arguments: list[str]
-) -> subprocess.CompletedProcess:
-    """Copy the project, apply each (path, original, broken) replacement, and run `dbt <arguments>` on a
-    copy of the bank warehouse as of 2023-12-31; return the finished process."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
-        else:
-            shutil.copy2(source, project / name)
-    for path, original, broken in mutations:
-        target = project / path
-        text = target.read_text()
-        assert original in text, f"{path} no longer contains {original!r}; update this mutation"
-        target.write_text(text.replace(original, broken))
-    database = tmp_path / "bank.duckdb"
-    shutil.copy2(bank_warehouse, database)
-    environment = {
-        **os.environ,
-        "CUSTOMER_VALUE_DB": str(database),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    settings = ["--project-dir", str(project), "--profiles-dir", str(project)]
-    return subprocess.run(
-        [str(dbt), *arguments, *settings, "--vars", "{as_of_date: '2023-12-31'}"],
-        cwd=project,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+class BrokenCopy:
+    """One copy of the dbt project and of the bank warehouse (as of 2023-12-31) for every case of this
+    module: each run applies its (path, original, broken) replacements, runs dbt and puts the files back.
+    The copy keeps its path, database and vars, so dbt parses it in full once and then re-parses only the
+    files a case changed (partial parsing)."""
+
+    def __init__(self, directory: Path, bank_warehouse: Path) -> None:
+        self.project = directory / "project"
+        self.project.mkdir()
+        for name in PROJECT_FILES:
+            source = PROJECT_DIR / name
+            if source.is_dir():
+                shutil.copytree(source, self.project / name, ignore=shutil.ignore_patterns("python"))
+            else:
+                shutil.copy2(source, self.project / name)
+        self.database = directory / "bank.duckdb"
+        shutil.copy2(bank_warehouse, self.database)
+
+    def run(self, mutations: list[tuple[str, str, str]], arguments: list[str]) -> subprocess.CompletedProcess:
+        """Apply `mutations`, run `dbt <arguments>` on the copy, restore the files; return the process."""
+        originals = {}
+        try:
+            for path, original, broken in mutations:
+                target = self.project / path
+                text = target.read_text()
+                originals.setdefault(target, text)
+                assert original in text, f"{path} no longer contains {original!r}; update this mutation"
+                target.write_text(text.replace(original, broken))
+            environment = {
+                **os.environ,
+                "CUSTOMER_VALUE_DB": str(self.database),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+            dbt = Path(sys.executable).parent / "dbt"
+            settings = ["--project-dir", str(self.project), "--profiles-dir", str(self.project)]
+            return subprocess.run(
+                [str(dbt), *arguments, *settings, "--vars", "{as_of_date: '2023-12-31'}"],
+                cwd=self.project,
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            for target, text in originals.items():
+                target.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def broken_copy(bank_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> BrokenCopy:
+    return BrokenCopy(tmp_path_factory.mktemp("broken"), bank_warehouse)
 
 
 def _files_read_by(manifest: dict, unit_test: str) -> set[str]:
@@ -289,24 +306,17 @@ def mutation_batches(manifest: dict, mutations: list) -> list[list]:
 
 
 @pytest.mark.slow
-def test_unit_tests_fail_when_logic_is_broken(
-    project_manifest: dict, bank_warehouse: Path, tmp_path: Path
-) -> None:
+def test_unit_tests_fail_when_logic_is_broken(project_manifest: dict, broken_copy: BrokenCopy) -> None:
     """Every case of MUTATIONS breaks its formula, and its test has to fail. Cases whose files and tests
     do not overlap are checked in one dbt run (26 cases, a handful of runs, keeps `make test` quick)."""
     batches = mutation_batches(project_manifest, MUTATIONS)
     assert len(batches) < len(MUTATIONS)
     still_passing = []
-    for number, batch in enumerate(batches):
+    for batch in batches:
         tests = sorted({mutation.values[3] for mutation in batch})
         selection = [name if name.startswith("assert_") else f"test_name:{name}" for name in tests]
-        directory = tmp_path / f"batch_{number}"
-        directory.mkdir()
-        result = _dbt_on_a_broken_copy(
-            directory,
-            bank_warehouse,
-            [mutation.values[:3] for mutation in batch],
-            ["test", "--select", *selection],
+        result = broken_copy.run(
+            [mutation.values[:3] for mutation in batch], ["test", "--select", *selection]
         )
         passing = _passing_lines(result.stdout)
         for mutation in batch:
@@ -318,12 +328,8 @@ def test_unit_tests_fail_when_logic_is_broken(
 
 # --- issue 7: a mart's enforced contract fails the build when a column changes type -----------------
 @pytest.mark.slow
-def test_contract_fails_the_build_when_a_mart_column_changes_type(
-    bank_warehouse: Path, tmp_path: Path
-) -> None:
-    result = _dbt_on_a_broken_copy(
-        tmp_path,
-        bank_warehouse,
+def test_contract_fails_the_build_when_a_mart_column_changes_type(broken_copy: BrokenCopy) -> None:
+    result = broken_copy.run(
         [
             (
                 "models/marts/profitability/fct_customer_profitability.sql",
@@ -414,11 +420,9 @@ PORTFOLIO_MUTATIONS = [
 
 
 @pytest.mark.slow
-def test_portfolio_unit_tests_fail_when_rules_are_broken(bank_warehouse: Path, tmp_path: Path) -> None:
+def test_portfolio_unit_tests_fail_when_rules_are_broken(broken_copy: BrokenCopy) -> None:
     selection = [f"test_name:{unit_test}" for _, _, _, unit_test in PORTFOLIO_MUTATIONS]
-    result = _dbt_on_a_broken_copy(
-        tmp_path,
-        bank_warehouse,
+    result = broken_copy.run(
         [(path, original, broken) for path, original, broken, _ in PORTFOLIO_MUTATIONS],
         ["test", "--select", *selection],
     )
