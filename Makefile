@@ -33,7 +33,7 @@ STAMP_SPARK := $(VENV_SPARK)/.installed
 # on small data (each query is a job) and CI has two cores.
 SPARK_CUSTOMERS ?= 300
 
-.PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt docs clean \
+.PHONY: help venv venv-spark run test test-spark lint lint-sql lint-python test-python test-dbt test-dbt-python test-python-clv docs clean \
 	lock lock-spark dashboard bench bench-smoke venv-bench lock-bench scheduled
 
 help:  ## list the targets
@@ -64,7 +64,29 @@ run: $(STAMP)  ## generate demo data, load it, build everything and print the su
 	$(CV) summary
 	$(CV) dashboard --out $(DASHBOARD)
 
-test: lint test-dbt test-python bench-smoke  ## the whole test suite (CI runs it, then test-spark)
+# The parts run two at a time: each is mostly one Python process, so on two cores sqlfluff, the benchmark
+# smoke test and the lifetime-value tests run beside the dbt build and the rest of pytest. They share no
+# files: sqlfluff compiles into build/lint-target, the benchmark into build/bench-smoke, the lifetime-value
+# tests into build/test-clv. Each part's output is printed in one piece when it ends; TEST_JOBS=1 runs them
+# one at a time.
+TEST_JOBS ?= 2
+
+test: $(STAMP) $(STAMP_BENCH)  ## the whole test suite (CI runs it, then test-spark)
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target lint-python test-dbt-python lint-sql \
+	  bench-smoke test-python-clv SQLFLUFF_PROCESSES=1
+
+# test-dbt, then pytest on its build (less the lifetime-value tests: test-python-clv runs them beside it)
+test-dbt-python: $(STAMP)
+	$(MAKE) --no-print-directory test-dbt
+	$(MAKE) --no-print-directory test-python PYTEST_ARGS=--ignore=tests/python/test_clv.py
+
+# The lifetime-value tests (CDNOW, the fit on generated customers) use no shared fixture; in their own
+# pytest process, with their own dbt target, log and temporary folders, they run beside the rest.
+CLV_TEST_DIR := build/test-clv
+test-python-clv: $(STAMP)
+	rm -rf $(CLV_TEST_DIR) && mkdir -p $(CLV_TEST_DIR)
+	DBT_TARGET_PATH=$(CURDIR)/$(CLV_TEST_DIR)/target DBT_LOG_PATH=$(CURDIR)/$(CLV_TEST_DIR)/logs \
+	  $(BIN)/pytest -q --basetemp=$(CLV_TEST_DIR)/tmp tests/python/test_clv.py
 
 lint: lint-python lint-sql  ## ruff on the Python, sqlfluff on the SQL
 
@@ -72,8 +94,11 @@ lint-python: $(STAMP)
 	$(BIN)/ruff check customer_value tests/python tests/spark
 	$(BIN)/ruff format --check customer_value tests/python tests/spark
 
+# sqlfluff's worker processes (0: one per core); templating runs in the main process either way
+SQLFLUFF_PROCESSES ?= 0
+
 lint-sql: $(STAMP)
-	CUSTOMER_VALUE_TARGET=lint $(BIN)/sqlfluff lint models tests analyses
+	CUSTOMER_VALUE_TARGET=lint $(BIN)/sqlfluff lint --processes $(SQLFLUFF_PROCESSES) models tests analyses
 
 test-dbt: $(STAMP)  ## build a small generated data set and run every dbt model, data test and unit test
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
@@ -81,11 +106,13 @@ test-dbt: $(STAMP)  ## build a small generated data set and run every dbt model,
 	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) load --from $(TEST_DIR)/data
 	CUSTOMER_VALUE_DB=$(TEST_DB) $(CV) build
 
+# PYTEST_ARGS: more pytest options, e.g. PYTEST_ARGS="-k schedule"
+PYTEST_ARGS ?=
 # issue 7: the serving tests (mf query, the dashboard in headless Chromium) read the build of test-dbt,
 # named in CUSTOMER_VALUE_TEST_DB when it exists; .ci/install-chromium installs Chromium where it can.
 test-python: $(STAMP)  ## pytest: orchestration code and end-to-end scenarios
 	.ci/install-chromium
-	env $$([ -f $(TEST_DB) ] && echo CUSTOMER_VALUE_TEST_DB=$(CURDIR)/$(TEST_DB)) $(BIN)/pytest -q
+	env $$([ -f $(TEST_DB) ] && echo CUSTOMER_VALUE_TEST_DB=$(CURDIR)/$(TEST_DB)) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Every run gets its own folder (Derby, Spark's local metastore, admits one process per folder, so two
 # runs in one folder would collide); it is removed when the run passes and kept for a look when not.
