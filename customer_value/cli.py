@@ -42,7 +42,7 @@ def _target_type(settings: Settings) -> str:
 
 
 @contextmanager
-def _published(settings: Settings) -> Iterator[Settings]:
+def _published(settings: Settings, seconds: dict[str, float] | None = None) -> Iterator[Settings]:
     """issue 10: settings whose DuckDB database is a private copy of the warehouse, published over it
     atomically when the block succeeds (customer_value.publish); readers of the warehouse keep reading the
     last good build meanwhile, and a failed or killed command leaves it as it was. Other targets: as is."""
@@ -51,7 +51,7 @@ def _published(settings: Settings) -> Iterator[Settings]:
         return
     from customer_value.publish import building_copy
 
-    with building_copy(settings.database) as work:
+    with building_copy(settings.database, seconds) as work:
         yield dataclasses.replace(settings, database=work)
 
 
@@ -539,10 +539,12 @@ def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclud
         """The run failed: its working copy is not published (issue 10)."""
 
     record = None
+    # the copy of the warehouse and its publication, around the run's own steps (issue 9)
+    outside: dict[str, float] = {}
     try:
         # the run works on a private copy, published only when it did not fail, so readers keep the
         # last good build and a failed run changes nothing but the run history
-        with _published(settings) as working:
+        with _published(settings, outside) as working:
             record = scheduled_run(
                 working, inbox, console, full_refresh=full_refresh, select=select, exclude=exclude
             )
@@ -554,6 +556,8 @@ def scheduled(inbox: Path | None, full_refresh: bool, select: str | None, exclud
                 record_run(record, settings.database)
         except duckdb.Error as error:
             console.print(f"[yellow]note:[/] could not record the failed run in {settings.database}: {error}")
+    publish = {"publish": outside.pop("publish")} if "publish" in outside else {}
+    record.step_seconds = {**outside, **record.step_seconds, **publish}
     print_run_summary(record, console)
     sys.exit(record.exit_code)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,24 +141,31 @@ def build_lock(database: Path) -> Iterator[None]:
 
 
 @contextmanager
-def building_copy(database: Path) -> Iterator[Path]:
+def building_copy(database: Path, seconds: dict[str, float] | None = None) -> Iterator[Path]:
     """Yield a private copy of `database` to write; publish it over `database` when the block succeeds.
 
-    On any failure (an exception, Ctrl-C) the copy is removed and `database` is left as it was."""
+    On any failure (an exception, Ctrl-C) the copy is removed and `database` is left as it was. With
+    `seconds`, the time to make the copy is added to it as "copy" (or "clone" for a reflink) and, once
+    published, the time to publish as "publish"."""
     database.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(database):
         remove_stale_copies(database)
         work = working_copy_path(database)
         work.parent.mkdir()
+        started = time.perf_counter()
+        how = "copy"
         if database.exists():
-            copy_file(database, work)
+            how = "clone" if copy_file(database, work) == "reflink" else "copy"
             if _wal(database).exists():
                 copy_file(_wal(database), _wal(work))
+        if seconds is not None:
+            seconds[how] = time.perf_counter() - started
         try:
             yield work
         except BaseException:
             shutil.rmtree(work.parent, ignore_errors=True)
             raise
+        started = time.perf_counter()
         if _wal(work).exists():
             # The writer closed without a checkpoint: fold the log into the file before publishing.
             import duckdb
@@ -170,3 +178,5 @@ def building_copy(database: Path) -> Iterator[Path]:
         # A log of the old file (a writer that crashed before) must not be replayed onto the new one.
         _wal(database).unlink(missing_ok=True)
         shutil.rmtree(work.parent, ignore_errors=True)
+        if seconds is not None:
+            seconds["publish"] = time.perf_counter() - started

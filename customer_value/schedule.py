@@ -57,7 +57,8 @@ class RunRecord:
     failures: list[str] = field(default_factory=list)
     late_rows: list[tuple[str, str, int]] = field(default_factory=list)
     mart_rows: dict[str, int] = field(default_factory=dict)
-    # wall seconds of each step of the run, in order: load, freshness, build, outcome (not stored)
+    # wall seconds of each step of the run, in order: load, freshness, build, outcome (not stored); the
+    # command line adds the copy of the warehouse before them and its publication after (issue 9)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property

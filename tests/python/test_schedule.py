@@ -279,7 +279,10 @@ def test_late_row_outside_the_lookback_window_is_reported_then_counted(week: dic
     output = _scheduled(database, inbox, expect=2)
     assert "order_lines 2026-07: 1" in output
     # the summary says where the run's time went, step by step
-    steps = r"seconds per step\s+│\s+load [0-9.]+, freshness [0-9.]+, build [0-9.]+, outcome [0-9.]+"
+    steps = (
+        r"seconds per step\s+│\s+copy [0-9.]+, load [0-9.]+, freshness [0-9.]+, build [0-9.]+, "
+        r"outcome [0-9.]+, publish [0-9.]+"
+    )
     assert re.search(steps, output)
     assert _gross_sales(database, customer_id, month) == before
     with duckdb.connect(str(database), read_only=True) as connection:
