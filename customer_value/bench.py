@@ -149,10 +149,11 @@ def node_timings(target_dir: Path) -> dict[str, dict]:
     timings = {}
     for result in results["results"]:
         unique_id = result["unique_id"]
+        parts = unique_id.split(".")
         timings[unique_id] = {
-            # type.package.name, and a hash after a data test's name
-            "name": unique_id.split(".")[2],
-            "resource_type": unique_id.split(".")[0],
+            # type.package.name, a hash after a data test's name; unit_test.package.model.name
+            "name": parts[-1] if parts[0] == "unit_test" else parts[2],
+            "resource_type": parts[0],
             "seconds": result["execution_time"],
             "status": result["status"],
         }
@@ -537,8 +538,14 @@ def fit_comparison(
     """The in-warehouse fit's seconds and parameters against lifetimes' on the same customer summary. The
     seconds are those of the fit's models run on their own (`alone`, from `dbt run --select`) when that
     run succeeded, else their seconds inside the full build."""
-    in_build = sum(t["seconds"] for t in timings.values() if t["name"] in FIT_MODELS)
-    alone_seconds = sum(t["seconds"] for t in (alone or {}).values() if t["name"] in FIT_MODELS)
+
+    def fit_seconds(nodes: dict[str, dict]) -> float:
+        return sum(
+            t["seconds"] for t in nodes.values() if t["resource_type"] == "model" and t["name"] in FIT_MODELS
+        )
+
+    in_build = fit_seconds(timings)
+    alone_seconds = fit_seconds(alone or {})
     warehouse_seconds = alone_seconds if alone else in_build
     with _connect(database, args.memory_limit, args.threads, read_only=True) as connection:
         bgnbd = connection.execute(

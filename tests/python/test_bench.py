@@ -18,6 +18,7 @@ from customer_value.bench import (
     MART,
     compare_tables,
     daily_profile,
+    node_timings,
     run_floor,
     tree_rss_bytes,
 )
@@ -81,6 +82,7 @@ def test_the_daily_profile_splits_the_run_into_build_and_the_rest(tmp_path: Path
             {"unique_id": "model.customer_value.b", "execution_time": 12.5, "status": "success"},
             {"unique_id": "test.customer_value.unique_a_id.1", "execution_time": 40.0, "status": "pass"},
             {"unique_id": "seed.customer_value.s", "execution_time": 1.0, "status": "success"},
+            {"unique_id": "unit_test.customer_value.a.a_case", "execution_time": 2.0, "status": "success"},
         ],
     }
     (tmp_path / "run_results.json").write_text(json.dumps(results))
@@ -89,8 +91,11 @@ def test_the_daily_profile_splits_the_run_into_build_and_the_rest(tmp_path: Path
 
     assert profile["build_seconds"] == 50.0
     assert profile["outside_build_seconds"] == 30.0
-    assert (profile["nodes"], profile["model_seconds"], profile["test_seconds"]) == (4, 42.5, 40.0)
+    assert (profile["nodes"], profile["model_seconds"], profile["test_seconds"]) == (5, 42.5, 40.0)
     assert [node["name"] for node in profile["slowest"]] == ["unique_a_id", "a"]
+    # a unit test is named by its own name, not its model's (which a sum over model names would count)
+    names = {t["name"]: t["resource_type"] for t in node_timings(tmp_path).values()}
+    assert names["a_case"] == "unit_test" and names["a"] == "model"
     assert daily_profile(tmp_path, 80.0, started=time.time() + 60) is None
 
 
