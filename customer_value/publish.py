@@ -114,11 +114,11 @@ def build_lock(database: Path) -> Iterator[None]:
     key = database.resolve()
     if key in _HELD:
         raise RuntimeError(f"{database}: this process already holds its build lock (nested building_copy)")
-    if fcntl is None:
-        yield
-        return
     _HELD.add(key)
     try:
+        if fcntl is None:
+            yield
+            return
         with open(lock_path(database), "a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -173,7 +173,9 @@ with building_copy(Path(sys.argv[1])) as work:
 """
 
 
-def test_a_second_command_waits_for_the_first_and_builds_on_its_result(tmp_path: Path) -> None:
+def test_a_second_command_waits_for_the_first_and_builds_on_its_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Two commands at once: the second copies the warehouse only once the first has published it,
     so neither publication loses the other's rows (without the lock the result has one of them)."""
     database = tmp_path / "w.duckdb"
@@ -195,6 +197,8 @@ def test_a_second_command_waits_for_the_first_and_builds_on_its_result(tmp_path:
         first.kill()
     assert first.returncode == 0, stderr
     assert "is building this warehouse; waiting" not in stderr  # the first did not wait
+    # the second did, and said for which process
+    assert f"process {first.pid} is building this warehouse; waiting" in capsys.readouterr().err
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = sorted(row[0] for row in connection.execute("select x from t").fetchall())
     assert rows == ["before", "first", "second"]
