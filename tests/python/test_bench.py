@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -16,10 +17,13 @@ from customer_value.bench import (
     FLOOR_SCHEMA,
     FLOOR_SQL,
     MART,
+    ScaleResult,
     compare_tables,
     daily_profile,
+    measure,
     node_timings,
     run_floor,
+    targets,
     tree_rss_bytes,
 )
 
@@ -101,6 +105,67 @@ def test_the_daily_profile_splits_the_run_into_build_and_the_rest(tmp_path: Path
 
 def test_process_tree_memory_is_measured() -> None:
     assert tree_rss_bytes(os.getpid()) > 10 * 1024**2
+
+
+def test_the_spill_is_measured_at_its_peak(tmp_path: Path) -> None:
+    """A step's peak spill is the most its temp folder held while it ran, though the step emptied it."""
+    spill = tmp_path / "tmp"
+    script = (
+        "import pathlib, sys, time; folder = pathlib.Path(sys.argv[1]); folder.mkdir(); "
+        "spilled = folder / 'duckdb_temp_block.tmp'; spilled.write_bytes(b'x' * 4 * 1024**2); "
+        "time.sleep(1); spilled.unlink()"
+    )
+    step = measure(
+        "build",
+        [sys.executable, "-c", script, str(spill)],
+        dict(os.environ),
+        tmp_path / "log",
+        spill_dir=spill,
+    )
+    assert step.ok and list(spill.iterdir()) == []
+    assert 4 * 1024**2 <= step.peak_spill_bytes < 5 * 1024**2
+    assert (
+        measure("build", [sys.executable, "-c", "pass"], dict(os.environ), tmp_path / "log").peak_spill_bytes
+        is None
+    )
+
+
+def _scale(customers: int, seconds: float, ok: bool = True, **fields) -> ScaleResult:
+    build = {"name": "full_build", "seconds": seconds, "peak_bytes": 7 * 1024**3, "ok": ok, "note": ""}
+    return ScaleResult(customers, steps={"full_build": build}, ok=ok, **fields)
+
+
+def test_the_targets_are_judged_at_the_largest_complete_scale_and_the_spill_at_five_million() -> None:
+    """A build-only scale (5M) is judged on its build completing alone; the other targets stay judged at
+    the largest scale that ran every step, not left empty by the build-only one."""
+    complete = _scale(
+        1_000_000,
+        500.0,
+        floor={"ratio": 1.5},
+        incremental={"share_of_full_build": 0.6},
+        fit={"warehouse_over_peer": 0.5, "max_parameter_relative_difference": 0.001},
+    )
+    spilled = _scale(5_000_000, 3000.0, build_only=True)
+    checks = {check["target"]: check for check in targets([complete, spilled])}
+
+    assert {check["customers"] for name, check in checks.items() if "spilling" not in name} == {1_000_000}
+    met = {name: check["met"] for name, check in checks.items()}
+    assert met == {
+        "profitability path / floor": True,
+        "full build seconds": True,
+        "full build peak memory (bytes)": True,
+        "incremental / full build": False,
+        "in-warehouse fit / lifetimes": True,
+        "max parameter difference": True,
+        "full build completes (spilling to disk)": True,
+    }
+    spill = checks["full build completes (spilling to disk)"]
+    assert (spill["customers"], spill["value"], spill["judged_at_target_scale"]) == (5_000_000, 3000.0, True)
+
+    failed = targets([_scale(5_000_000, 80.0, ok=False, build_only=True)])
+    assert [(check["target"], check["value"], check["met"]) for check in failed] == [
+        ("full build completes (spilling to disk)", None, False)
+    ]
 
 
 def floor_on_copy(bank_warehouse: Path, tmp_path: Path, sql: Path = FLOOR_SQL) -> dict:
