@@ -167,13 +167,16 @@ lock-spark:  ## re-resolve the Spark toolchain into requirements-spark.lock (on 
 # scale of BENCH_CUSTOMERS; runs the floor (bench/floor_customer_profitability_monthly.sql) and checks it
 # equals the mart to the cent; fits lifetimes' BG/NBD + Gamma-Gamma (the peer, only in .venv-bench) on the
 # same customer summary. Data is generated once per scale under build/bench/ and kept; JSON in
-# build/bench/bench.json. Not part of CI: the 1M step takes many minutes.
+# build/bench/bench.json. Not part of CI: the 1M step takes many minutes. A scale of 5,000,000 customers or
+# more runs generation, load and the full build only (the target there is that the build completes,
+# spilling to disk; --build-only-from sets the scale): make bench BENCH_CUSTOMERS=5000000.
 VENV_BENCH := .venv-bench
 BIN_BENCH := $(VENV_BENCH)/bin
 STAMP_BENCH := $(VENV_BENCH)/.installed
 BENCH_CUSTOMERS ?= 10000 100000 1000000
 BENCH_MEMORY_LIMIT ?= 6GB
-# More options of the harness, e.g. BENCH_ARGS=--models-only (seeds and models, no data or unit tests)
+# More options of the harness, e.g. BENCH_ARGS=--models-only (seeds and models, no data or unit tests) or
+# BENCH_ARGS="--json build/bench/bench-5m.json" (another results file)
 BENCH_ARGS ?=
 
 $(STAMP_BENCH): requirements.lock requirements-bench.lock pyproject.toml
