@@ -20,6 +20,7 @@ from customer_value.bench import (
     ScaleResult,
     compare_tables,
     daily_profile,
+    disk_shortfall,
     measure,
     node_timings,
     run_floor,
@@ -128,6 +129,24 @@ def test_the_spill_is_measured_at_its_peak(tmp_path: Path) -> None:
         measure("build", [sys.executable, "-c", "pass"], dict(os.environ), tmp_path / "log").peak_spill_bytes
         is None
     )
+
+
+def test_a_scale_that_cannot_fit_on_the_disk_stops_before_it_starts(tmp_path: Path) -> None:
+    """5M customers take about 58 GB for the build alone (data 3.75, warehouse 55, spill headroom 13.75
+    less nothing generated yet: 72.5 GB); a scale that also runs the daily run needs the warehouse twice;
+    data generated already and the old warehouse the load replaces count as room."""
+    root = tmp_path / "c5000000"
+    note = disk_shortfall(root, 5_000_000, build_only=True, free=60 * 10**9)
+    assert note is not None and str(root) in note and "72 GB free" in note and "60 GB are" in note
+    assert disk_shortfall(root, 5_000_000, build_only=True, free=73 * 10**9) is None
+    assert "its copy for the daily run" in disk_shortfall(root, 5_000_000, build_only=False, free=73 * 10**9)
+
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "truth.json").write_text("{}")
+    with open(root / "customer_value.duckdb", "wb") as warehouse:
+        warehouse.write(b"x" * 2 * 1024**2)
+    assert disk_shortfall(root, 5_000_000, build_only=True, free=69 * 10**9) is None
+    assert disk_shortfall(tmp_path / "c1000", 1000, build_only=False) is None
 
 
 def _scale(customers: int, seconds: float, ok: bool = True, **fields) -> ScaleResult:
