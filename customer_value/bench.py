@@ -67,14 +67,14 @@ TARGETS = {
     "parameter_relative_difference": 0.005,
 }
 
-# Disk a scale takes under --out, per customer, measured at 1,000,000 customers (2 December 2026): the
-# generated data 0.71 GB, the warehouse after the full build 10.7 GB. The daily run builds into a copy of
-# the warehouse (issue 10), so a scale that runs it needs the warehouse twice; SPILL_HEADROOM more for
-# DuckDB's temporary files. Checked before a scale starts (disk_shortfall), so a run that cannot fit stops
-# at once instead of after most of an hour.
+# Disk a scale takes under --out, per customer, measured (2 December 2026): the generated data (0.71 GB at
+# 1M customers); the full build at its fullest moment, warehouse and DuckDB's temporary files together
+# (67.4 GB at 5M: 33.8 GB of warehouse and 33.5 GB spilled by fct_customer_product_profitability); and the
+# copy of the warehouse the daily run builds into (issue 10; the 1M warehouse is 10.7 GB). Checked before
+# a scale starts (disk_shortfall), so a run that cannot fit stops at once instead of after most of an hour.
 DATA_BYTES_PER_CUSTOMER = 750
+BUILD_PEAK_BYTES_PER_CUSTOMER = 14_000
 WAREHOUSE_BYTES_PER_CUSTOMER = 11_000
-SPILL_HEADROOM = 0.25
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -184,12 +184,13 @@ def _tree_bytes(path: Path) -> int:
 
 def disk_shortfall(root: Path, customers: int, build_only: bool, free: int | None = None) -> str | None:
     """Why a scale cannot fit on the disk under `root` (its folder, build/bench/c<N>), or None when it can:
-    the data (unless generated already), the warehouse (twice when the daily run copies it) and the spill
-    headroom, less what the scale's old warehouse frees when the load replaces it. `free`: the free bytes
-    (default: the file system's)."""
+    the data (unless generated already), the full build at its fullest and, when the daily run follows,
+    the copy of the warehouse it builds into; less what the scale's old warehouse frees when the load
+    replaces it. `free`: the free bytes (default: the file system's)."""
     data_dir, database = root / "data", root / "customer_value.duckdb"
-    warehouse = customers * WAREHOUSE_BYTES_PER_CUSTOMER
-    needed = warehouse * (1 if build_only else 2) + warehouse * SPILL_HEADROOM
+    needed = customers * BUILD_PEAK_BYTES_PER_CUSTOMER
+    if not build_only:
+        needed += customers * WAREHOUSE_BYTES_PER_CUSTOMER
     if not (data_dir / "truth.json").exists():
         needed += customers * DATA_BYTES_PER_CUSTOMER
     needed -= _tree_bytes(database)
@@ -199,9 +200,10 @@ def disk_shortfall(root: Path, customers: int, build_only: bool, free: int | Non
     if free >= needed:
         return None
     return (
-        f"{customers:,} customers need about {needed / 1e9:,.0f} GB free under {root} (data, warehouse"
-        f"{'' if build_only else ' and its copy for the daily run'}, spill) and {free / 1e9:,.0f} GB are: "
-        "free some space, pass a smaller scale or --out on a larger disk, or --no-disk-check to try anyway"
+        f"{customers:,} customers need about {needed / 1e9:,.0f} GB free under {root} (data, the build's "
+        f"warehouse and spill{'' if build_only else ', the copy the daily run builds into'}) and "
+        f"{free / 1e9:,.0f} GB are: free some space, pass a smaller scale or --out on a larger disk, or "
+        "--no-disk-check to try anyway"
     )
 
 
