@@ -127,7 +127,10 @@ class Step:
 
 
 def directory_bytes(path: Path) -> int:
-    """Bytes of disk the files under `path` take (0 when it does not exist): DuckDB's spill files."""
+    """Bytes of disk the files under `path` take, or the file `path` itself (0 when it does not exist):
+    DuckDB's spill files, a warehouse."""
+    if path.is_file():
+        return path.stat().st_blocks * 512
     total = 0
     for root, _directories, files in os.walk(path):
         for name in files:
@@ -178,10 +181,6 @@ def measure(
     return step
 
 
-def _tree_bytes(path: Path) -> int:
-    return directory_bytes(path) if path.is_dir() else (path.stat().st_blocks * 512 if path.exists() else 0)
-
-
 def disk_shortfall(root: Path, customers: int, build_only: bool, free: int | None = None) -> str | None:
     """Why a scale cannot fit on the disk under `root` (its folder, build/bench/c<N>), or None when it can:
     the data (unless generated already), the full build at its fullest and, when the daily run follows,
@@ -193,7 +192,7 @@ def disk_shortfall(root: Path, customers: int, build_only: bool, free: int | Non
         needed += customers * WAREHOUSE_BYTES_PER_CUSTOMER
     if not (data_dir / "truth.json").exists():
         needed += customers * DATA_BYTES_PER_CUSTOMER
-    needed -= _tree_bytes(database)
+    needed -= directory_bytes(database)
     if free is None:
         existing = next(path for path in (root, *root.parents) if path.exists())
         free = shutil.disk_usage(existing).free
@@ -452,6 +451,8 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
         return step
 
     build_only = bool(args.build_only_from and customers >= args.build_only_from)
+    # set before any step, so that a build-only scale which fails is not judged as one that ran every step
+    result.build_only = build_only
     shortfall = None if args.no_disk_check else disk_shortfall(root, customers, build_only)
     if shortfall:
         record(Step("disk", ok=False, note=shortfall))
@@ -499,7 +500,6 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
     )
     path_seconds = sum(timings[uid]["seconds"] for uid in path if uid in timings)
     if build_only:
-        result.build_only = True
         console.print(
             f"{customers:,} customers: generation, load and the full build only (--build-only-from)"
         )
@@ -690,6 +690,12 @@ def _s(value: float | None) -> str:
     return "" if value is None else f"{value:,.1f}"
 
 
+def last_complete_scale(results: list[ScaleResult]) -> ScaleResult | None:
+    """The largest scale that was to run every step (not --build-only-from), or None."""
+    complete = [result for result in results if not result.build_only]
+    return complete[-1] if complete else None
+
+
 def targets(results: list[ScaleResult]) -> list[dict]:
     """The issue's targets: those set for TARGET_SCALE customers judged on the largest scale that ran every
     step, and at each scale of SPILL_SCALE customers or more, that its full build completed."""
@@ -707,61 +713,48 @@ def targets(results: list[ScaleResult]) -> list[dict]:
             }
         )
 
-    complete = [result for result in results if not result.build_only]
-    if complete:
-        last = complete[-1]
+    last = last_complete_scale(results)
+    if last is not None:
         build = last.steps.get("full_build") or last.steps.get("models_only_build") or {}
         label = "full build" if "full_build" in last.steps else "build of seeds and models"
-        ratio = last.floor.get("ratio")
-        limit = TARGETS["profitability_path_over_floor"]
-        check(
-            "profitability path / floor",
-            ratio,
-            limit,
-            None if ratio is None else ratio <= limit,
-            last.customers,
+        # (target, value, key of TARGETS, whether the value must stay strictly below the limit)
+        judged = (
+            ("profitability path / floor", last.floor.get("ratio"), "profitability_path_over_floor", False),
+            (f"{label} seconds", build.get("seconds"), "full_build_seconds", True),
+            (f"{label} peak memory (bytes)", build.get("peak_bytes"), "full_build_peak_bytes", True),
+            (
+                f"incremental / {label}",
+                last.incremental.get("share_of_full_build"),
+                "incremental_share_of_full_build",
+                True,
+            ),
+            (
+                "in-warehouse fit / lifetimes",
+                last.fit.get("warehouse_over_peer"),
+                "fit_seconds_over_peer",
+                False,
+            ),
+            (
+                "max parameter difference",
+                last.fit.get("max_parameter_relative_difference"),
+                "parameter_relative_difference",
+                False,
+            ),
         )
-        seconds = build.get("seconds")
-        limit = TARGETS["full_build_seconds"]
-        check(
-            f"{label} seconds", seconds, limit, None if seconds is None else seconds < limit, last.customers
-        )
-        peak = build.get("peak_bytes")
-        limit = TARGETS["full_build_peak_bytes"]
-        check(
-            f"{label} peak memory (bytes)",
-            peak,
-            limit,
-            None if peak is None else peak < limit,
-            last.customers,
-        )
-        share = last.incremental.get("share_of_full_build")
-        limit = TARGETS["incremental_share_of_full_build"]
-        check(
-            f"incremental / {label}", share, limit, None if share is None else share < limit, last.customers
-        )
-        over = last.fit.get("warehouse_over_peer")
-        limit = TARGETS["fit_seconds_over_peer"]
-        check(
-            "in-warehouse fit / lifetimes",
-            over,
-            limit,
-            None if over is None else over <= limit,
-            last.customers,
-        )
-        difference = last.fit.get("max_parameter_relative_difference")
-        limit = TARGETS["parameter_relative_difference"]
-        passed = None if difference is None else difference <= limit
-        check("max parameter difference", difference, limit, passed, last.customers)
+        for name, value, key, strictly_below in judged:
+            limit = TARGETS[key]
+            passed = None if value is None else (value < limit if strictly_below else value <= limit)
+            check(name, value, limit, passed, last.customers)
     for result in results:
-        if result.customers < SPILL_SCALE or "full_build" not in result.steps:
+        if result.customers < SPILL_SCALE:
             continue
-        build = result.steps["full_build"]
+        # a scale stopped before its build (the disk check) is not judged: n/a
+        build = result.steps.get("full_build")
         check(
             "full build completes (spilling to disk)",
-            build.get("seconds") if build.get("ok") else None,
+            build["seconds"] if build and build.get("ok") else None,
             "completes",
-            bool(build.get("ok")),
+            None if build is None else bool(build.get("ok")),
             result.customers,
             scale=SPILL_SCALE,
         )
@@ -835,10 +828,9 @@ def print_report(results: list[ScaleResult], checks: list[dict], top: int) -> No
                 model["model"], f"{model['seconds']:,.1f}", "yes" if model["profitability_path"] else ""
             )
         out.print(models)
-    complete = [result for result in results if not result.build_only]
-    profile = complete[-1].incremental.get("profile") if complete else None
+    last = last_complete_scale(results)
+    profile = last.incremental.get("profile") if last else None
     if profile:
-        last = complete[-1]
         out.print(
             f"daily run at {last.customers:,} customers: {last.incremental['seconds']:,.1f} s = dbt build "
             f"{_s(profile['build_seconds'])} + the rest {_s(profile['outside_build_seconds'])} (delivery "

@@ -3,6 +3,7 @@ floor reproduces DOMAIN.md's bank example the pipeline builds (as of 31 December
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from customer_value.bench import (
     FLOOR_SCHEMA,
     FLOOR_SQL,
     MART,
+    SPILL_SCALE,
     ScaleResult,
     compare_tables,
     daily_profile,
@@ -24,6 +26,7 @@ from customer_value.bench import (
     measure,
     node_timings,
     run_floor,
+    run_scale,
     targets,
     tree_rss_bytes,
 )
@@ -185,6 +188,25 @@ def test_the_targets_are_judged_at_the_largest_complete_scale_and_the_spill_at_f
     assert [(check["target"], check["value"], check["met"]) for check in failed] == [
         ("full build completes (spilling to disk)", None, False)
     ]
+
+
+def test_a_build_only_scale_stopped_by_the_disk_check_leaves_the_targets_at_the_complete_one(
+    tmp_path: Path,
+) -> None:
+    """A 5M scale that stops before its build (here: no disk holds a trillion customers) is still a
+    build-only scale: the 1M targets stay judged at 1M, and the spill is not judged (n/a), not met."""
+    args = argparse.Namespace(
+        out=tmp_path, memory_limit="1GB", threads=1, build_only_from=SPILL_SCALE, no_disk_check=False
+    )
+    stopped = run_scale(10**12, args)
+    assert not stopped.ok and stopped.build_only
+    assert "need about" in stopped.steps["disk"]["note"] and not (tmp_path / f"c{10**12}" / "data").exists()
+
+    complete = _scale(1_000_000, 500.0, floor={"ratio": 1.5})
+    checks = targets([complete, stopped])
+    assert {check["customers"] for check in checks if "spilling" not in check["target"]} == {1_000_000}
+    spill = [check for check in checks if "spilling" in check["target"]]
+    assert [(check["customers"], check["met"]) for check in spill] == [(10**12, None)]
 
 
 def floor_on_copy(bank_warehouse: Path, tmp_path: Path, sql: Path = FLOOR_SQL) -> dict:
