@@ -504,6 +504,8 @@ OPS_SCHEMA = "ops"
 INCREMENTAL_MODELS = [
     "staging.base_erp__order_lines",
     "staging.base_crm__activities",
+    "staging.base_erp__invoices",
+    "staging.base_erp__payments",
     "intermediate.int_order_lines_costed",
     "intermediate.int_sales_aggregated_to_customer_months",
     "intermediate.int_activities_costed",

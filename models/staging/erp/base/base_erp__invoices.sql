@@ -1,3 +1,5 @@
+{{ config(**quarantine_incremental_config()) }}
+
 -- Every raw invoice with the reason it cannot be used (null: accepted).
 -- Checks in order; the first a row fails is its reason (macros/quality/quarantine.sql adds the key,
 -- missing-value and duplicate checks from the raw contract).
@@ -5,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'invoices') }}
+    {{ quarantine_source('erp', 'invoices') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**quarantine_incremental_config()) }}
+
 -- Every raw payment with the reason it cannot be used (null: accepted). A payment must belong to an
 -- accepted invoice of the same customer and be no larger than that invoice.
 -- Checks in order; the first a row fails is its reason (macros/quality/quarantine.sql adds the key,
@@ -6,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'payments') }}
+    {{ quarantine_source('erp', 'payments') }}
 
 ),
 
