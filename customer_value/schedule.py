@@ -112,14 +112,20 @@ def _freshness(record: RunRecord, settings: Settings) -> None:
         record.freshness = "pass"
 
 
+# Data tests of what the build guarantees by construction (a key the quarantine accepts one copy of, a
+# select grouped by its key): each re-reads a whole table of history, and only a change of the SQL
+# could make it fail. They run in `make test` and in every `customer-value build`, not in the nightly
+# run (issue 9).
+NIGHTLY_EXCLUDE = "tag:guaranteed_by_construction"
+
+
 def _build(record: RunRecord, settings: Settings, select: str | None, exclude: str | None) -> bool:
     # Unit tests check the SQL's logic, not the day's data: they run in `make test` and in every
     # `customer-value build`, not in the nightly run (issue 9), as dbt advises for production.
     args = ["build", "--exclude-resource-type", "unit_test"]
     if select:
         args += ["--select", *select.split()]
-    if exclude:
-        args += ["--exclude", *exclude.split()]
+    args += ["--exclude", NIGHTLY_EXCLUDE, *(exclude.split() if exclude else [])]
     if record.full_refresh:
         args.append("--full-refresh")
     result, invocation_id = _invoke(args, settings)

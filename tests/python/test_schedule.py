@@ -28,12 +28,13 @@ import pytest
 from conftest import run_cli
 from rich.console import Console
 
+from customer_value import schedule
 from customer_value.config import Settings
 from customer_value.contract import raw_tables
 from customer_value.generate import generate_dataset
 from customer_value.generate.increments import write_increment
 from customer_value.load import INCREMENTAL_MODELS
-from customer_value.schedule import scheduled_run
+from customer_value.schedule import NIGHTLY_EXCLUDE, RunRecord, scheduled_run
 
 CUSTOMERS = "150"
 SEED = "11"
@@ -336,3 +337,32 @@ def test_a_full_load_drops_the_incremental_models(tmp_path: Path) -> None:
     tables = {row[0] for row in rows}
     assert "int_order_lines_costed" not in tables
     assert {"int_customer_months", "order_lines"} <= tables
+
+
+def test_the_nightly_run_skips_only_data_tests_of_what_the_build_guarantees(project_manifest: dict) -> None:
+    """The nightly run excludes NIGHTLY_EXCLUDE: it must select data tests only (a model tagged so would
+    not be built at night), and some (a tag nothing carries any more would leave them all in)."""
+    tag = NIGHTLY_EXCLUDE.removeprefix("tag:")
+    tagged = {
+        node["name"]: node["resource_type"]
+        for node in project_manifest["nodes"].values()
+        if tag in node.get("tags", [])
+    }
+    assert tagged, f"no node is tagged {tag}"
+    assert set(tagged.values()) == {"test"}, tagged
+    assert any(name.startswith("unique_stg_crm__activities_activity_id") for name in tagged)
+
+
+def test_the_nightly_build_excludes_them_beside_what_the_caller_excludes(monkeypatch, tmp_path: Path) -> None:
+    calls = []
+
+    class Result:
+        exception, result, success = RuntimeError("not run"), None, False
+
+    monkeypatch.setattr(schedule, "_invoke", lambda args, settings: (calls.append(args), (Result(), "id"))[1])
+    record = RunRecord(started_at=None, full_refresh=False)
+    settings = Settings(database=tmp_path / "w.duckdb", memory_limit="1GB", threads=1, target="dev")
+    assert not schedule._build(record, settings, "tag:a", "tag:b tag:c")
+    exclude = calls[0][calls[0].index("--exclude") + 1 :]
+    assert calls[0].count("--exclude") == 1
+    assert exclude[:3] == [NIGHTLY_EXCLUDE, "tag:b", "tag:c"]
