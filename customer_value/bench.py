@@ -48,10 +48,10 @@ KEY_COLUMNS = ("customer_id", "period_month")
 # summary they start from is the peer's input too, so neither side is charged for it.
 FIT_MODELS = ("int_customer_rfm_groups", "int_bgnbd_parameters_fitted", "int_gamma_gamma_parameters_fitted")
 BENCH_PYTHON = PROJECT_DIR / ".venv-bench" / "bin" / "python"
-# dbt run one model at a time, in its own measured process: the fit and the profitability path are timed
-# this way on their own, as the floor and the peer run (each query still has every DuckDB thread).
 # one dbt command in a process of its own, so that its time and memory are measured alone (main)
 DBT_IN_PROCESS = [sys.executable, "-m", "customer_value.bench", "dbt"]
+# dbt run one model at a time, in its own measured process: the fit and the profitability path are timed
+# this way on their own, as the floor and the peer run (each query still has every DuckDB thread).
 DBT_RUN_ALONE = [*DBT_IN_PROCESS, "run", "--threads", "1"]
 DATABASE_NAME = "customer_value.duckdb"
 # The profitability path built alone: the mart and the models it is built from, the incremental ones
@@ -526,7 +526,7 @@ def run_scale(customers: int, args: argparse.Namespace) -> ScaleResult:
     prepare, commands, how = incremental_command(args, data_dir)
     notes: list[str] = []
     for index, command in enumerate(prepare):
-        step = measure(f"delivery_{index}", command, env, root / f"delivery_{index}.log")
+        step = measure(f"prepare_{index}", command, env, root / f"prepare_{index}.log")
         if not step.ok:
             commands, how = None, f"the run could not be prepared ({' '.join(command[-2:])}): {step.note}"
             break
