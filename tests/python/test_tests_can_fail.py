@@ -442,6 +442,43 @@ def _passing_lines(stdout: str) -> str:
     return "\n".join(line for line in stdout.splitlines() if " PASS " in line)
 
 
+# --- issue 9: the product rows' reconciliation compares weighted month sums first ------------------------
+
+
+def test_product_reconciliation_fails_when_a_cent_moves_between_customers(broken_copy: BrokenCopy) -> None:
+    """assert_product_rows_reconcile_to_customer_months compares months by sums weighted by customer before
+    it compares rows: a cent of cost to serve moved from one customer to another in the same month leaves
+    the month's plain sum as it was, and the test must still fail on both customer-months."""
+    moved = (
+        "cast(cost_to_serve + case customer_id"
+        " when min(customer_id) over (partition by period_month) then 0.01"
+        " when max(customer_id) over (partition by period_month) then -0.01 else 0 end"
+        " as {{ type_money() }}) as cost_to_serve,"
+    )
+    result = broken_copy.run(
+        [
+            (
+                "models/marts/profitability/fct_customer_product_profitability.sql",
+                "cast(cost_to_serve as {{ type_money() }}) as cost_to_serve,",
+                moved,
+            )
+        ],
+        [
+            "build",
+            "--full-refresh",
+            "--exclude-resource-type",
+            "unit_test",
+            "--select",
+            "fct_customer_product_profitability",
+            "assert_product_rows_reconcile_to_customer_months",
+        ],
+    )
+    failed = [line for line in result.stdout.splitlines() if " FAIL " in line]
+    assert any("assert_product_rows_reconcile_to_customer_months" in line for line in failed), result.stdout[
+        -3000:
+    ]
+
+
 # --- issue 9: the benchmark's check that the floor equals the mart to the cent ---------------------------
 
 
