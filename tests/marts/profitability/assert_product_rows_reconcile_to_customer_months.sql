@@ -43,13 +43,17 @@ months_differing as (
 products as (
 
     select
-        customer_id,
-        period_month,
-        {% for column in amounts -%}
-            sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
-        {% endfor %}
-    from ({{ rows_in_months('product_rows', 'product_rows.period_month', 'months_differing') }}) as in_months
-    group by 1, 2
+        in_months.customer_id,
+        in_months.period_month,
+        sum(in_months.net_revenue) as net_revenue,
+        sum(in_months.cogs) as cogs,
+        sum(in_months.cost_to_serve) as cost_to_serve,
+        sum(in_months.commercial_and_allocated_costs) as commercial_and_allocated_costs,
+        sum(in_months.customer_profit) as customer_profit
+    from (
+        {{ rows_in_months('product_rows', 'product_rows.period_month', 'months_differing') }}
+    ) as in_months
+    group by in_months.customer_id, in_months.period_month
 
 ),
 
@@ -70,8 +74,8 @@ left join products
         monthly.customer_id = products.customer_id
         and monthly.period_month = products.period_month
 where
-    {% for column in amounts -%}
-        monthly.{{ column }} <> coalesce(products.{{ column }}, 0)
-        {%- if not loop.last %}
-    or {% endif %}
-    {%- endfor %}
+    monthly.net_revenue <> coalesce(products.net_revenue, 0)
+    or monthly.cogs <> coalesce(products.cogs, 0)
+    or monthly.cost_to_serve <> coalesce(products.cost_to_serve, 0)
+    or monthly.commercial_and_allocated_costs <> coalesce(products.commercial_and_allocated_costs, 0)
+    or monthly.customer_profit <> coalesce(products.customer_profit, 0)
