@@ -244,7 +244,9 @@ def daily_profile(target_dir: Path, seconds: float, started: float, top: int = 1
     of models and of data tests summed over dbt's threads, and the slowest nodes. None when the run left
     no run_results.json of its own (an --incremental-command without dbt build)."""
     path = target_dir / "run_results.json"
-    if not path.exists() or path.stat().st_mtime < started:
+    # a second's slack: the kernel stamps files from a clock that can lag time.time() by a tick, so a file
+    # written just after `started` can look older than it (another command's file is minutes older)
+    if not path.exists() or path.stat().st_mtime < started - 1.0:
         return None
     build = json.loads(path.read_text()).get("elapsed_time")
     timings = node_timings(target_dir)
