@@ -14,12 +14,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from customer_value import bench
 from customer_value.bench import (
+    DATA_MARKER,
     FLOOR_SCHEMA,
     FLOOR_SQL,
     MART,
     SPILL_SCALE,
     ScaleResult,
+    Step,
     compare_tables,
     daily_profile,
     disk_shortfall,
@@ -207,6 +210,57 @@ def test_a_build_only_scale_stopped_by_the_disk_check_leaves_the_targets_at_the_
     assert {check["customers"] for check in checks if "spilling" not in check["target"]} == {1_000_000}
     spill = [check for check in checks if "spilling" in check["target"]]
     assert [(check["customers"], check["met"]) for check in spill] == [(10**12, None)]
+
+
+def _generation(monkeypatch, tmp_path: Path, customers: int, **options) -> list[str] | None:
+    """The `generate` command run_scale runs for a scale (None: it reused the data), stopping it at the
+    load that follows."""
+    commands = []
+
+    def fake_measure(name, command, env, log, spill_dir=None):
+        commands.append((name, command))
+        if name == "generate":
+            (tmp_path / f"c{customers}" / "data").mkdir(parents=True, exist_ok=True)
+            return Step(name, 1.0)
+        return Step(name, 1.0, ok=False, note="stopped by the test")
+
+    monkeypatch.setattr(bench, "measure", fake_measure)
+    defaults = dict(
+        out=tmp_path,
+        memory_limit="1GB",
+        threads=1,
+        build_only_from=SPILL_SCALE,
+        no_disk_check=True,
+        incremental_command=None,
+        increment_date="2026-11-01",
+        seed=7,
+        regenerate=False,
+    )
+    result = run_scale(customers, argparse.Namespace(**{**defaults, **options}))
+    assert not result.ok and [name for name, _ in commands][-1] == "load"
+    generate = [command for name, command in commands if name == "generate"]
+    return generate[0] if generate else None
+
+
+def test_the_full_build_loads_the_snapshot_of_the_day_before_the_delivery(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """The daily run's delivery must bring rows the warehouse does not hold yet: the full build loads the
+    snapshot at the end of the day before it (across a month's end here), and data generated otherwise
+    (the whole data set, another seed) is not reused for it."""
+    generate = _generation(monkeypatch, tmp_path, 300)
+    assert generate[generate.index("--cutoff") + 1] == "2026-10-31"
+    marker = tmp_path / "c300" / "data" / DATA_MARKER
+    assert json.loads(marker.read_text()) == {"customers": 300, "seed": 7, "cutoff": "2026-10-31"}
+    assert _generation(monkeypatch, tmp_path, 300) is None  # the same snapshot: reused
+    assert _generation(monkeypatch, tmp_path, 300, seed=8) is not None
+    # the whole data set where the harness does not time the daily run (--incremental-command), and
+    # an earlier harness's folder (the generator's truth.json, no marker) counts as the whole data set
+    assert "--cutoff" not in _generation(monkeypatch, tmp_path, 300, incremental_command="true")
+    marker.unlink()
+    (tmp_path / "c300" / "data" / "truth.json").write_text("{}")
+    assert _generation(monkeypatch, tmp_path, 300, incremental_command="true") is None
+    assert "--cutoff" in _generation(monkeypatch, tmp_path, 300)
 
 
 def floor_on_copy(bank_warehouse: Path, tmp_path: Path, sql: Path = FLOOR_SQL) -> dict:
