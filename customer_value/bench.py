@@ -3,7 +3,8 @@ it needs, and how it compares with the floor (one hand-written DuckDB statement)
 
     python -m customer_value.bench --customers 10000 --customers 100000 [--customers 1000000]
 
-For each scale it generates the data once (kept under --out for the next run), then times, each in its own
+For each scale it generates the data once (kept under --out for the next run; where it times the daily run,
+the snapshot at the end of the day before the run's delivery), then times, each in its own
 process whose whole process tree's resident memory is sampled: generation, load, the full `dbt build`
 (models, seeds, data and unit tests), and the daily incremental run when the command line offers one.
 From dbt's run_results.json it takes every node's time, the profitability path (the models
