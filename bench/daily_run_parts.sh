@@ -26,6 +26,12 @@ inbox=$(realpath "$2")
 shift 2
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(all one_thread incremental_models profitability_path customer_level clv)
+for part in "${parts[@]}"; do
+    case "$part" in
+        all | one_thread | incremental_models | profitability_path | customer_level | clv) ;;
+        *) echo "unknown part '$part'" >&2; exit 2 ;;
+    esac
+done
 [ -f "$warehouse" ] || { echo "no warehouse at $warehouse" >&2; exit 2; }
 [ -d "$inbox" ] || { echo "no inbox folder at $inbox" >&2; exit 2; }
 
@@ -55,7 +61,6 @@ for part in "${parts[@]}"; do
         profitability_path) selection=(--select "$profitability_path") ;;
         customer_level) selection=(--exclude "$profitability_path") ;;
         clv) selection=(--select "path:models/intermediate/clv fct_customer_clv_predictions clv_model_parameters") ;;
-        *) echo "unknown part '$part'" >&2; exit 2 ;;
     esac
     rm -rf "$scratch"
     mkdir -p "$scratch/tmp"

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -275,3 +276,27 @@ def test_floor_equals_the_mart_on_the_bank_example(bank_warehouse: Path, tmp_pat
     report = floor_on_copy(bank_warehouse, tmp_path)
     assert report["equal"], report
     assert report["expected_rows"] == 24
+
+
+def test_the_parts_script_names_what_is_missing(tmp_path: Path) -> None:
+    """bench/daily_run_parts.sh (run by hand on a 1M warehouse) parses, and stops with a sentence naming
+    what it lacks before it copies anything."""
+    script = Path(__file__).resolve().parents[2] / "bench" / "daily_run_parts.sh"
+    usage = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2 and "Usage: bench/daily_run_parts.sh WAREHOUSE INBOX" in usage.stderr
+    missing = subprocess.run(
+        ["bash", str(script), str(tmp_path / "none.duckdb"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2 and f"no warehouse at {tmp_path / 'none.duckdb'}" in missing.stderr
+    (tmp_path / "w.duckdb").write_bytes(b"")
+    unknown = subprocess.run(
+        ["bash", str(script), str(tmp_path / "w.duckdb"), str(tmp_path), "clv", "everything"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unknown.returncode == 2 and "unknown part 'everything'" in unknown.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "w.duckdb"]
